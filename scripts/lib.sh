@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared settings and helpers of the loadpol harness; sourced, not run.
+
+LOADPOL_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOADPOL_CACHE=${LOADPOL_CACHE:-$LOADPOL_TOP/.cache}
+# The kernel source Debian ships, and where it is prepared and built.
+LINUX_TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+SRC=$LOADPOL_CACHE/linux
+KBUILD=$LOADPOL_CACHE/build
+OUT=$LOADPOL_CACHE/out
+JOBS=${JOBS:-$(nproc)}
+# Paths of the repository that are a kernel-tree overlay.
+OVERLAY_DIRS="security include Documentation tools"
+# Kconfig fragments merged onto tinyconfig, in order.
+FRAGMENTS="$LOADPOL_TOP/scripts/vm.config $LOADPOL_TOP/tools/testing/selftests/loadpol/config"
+
+step() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+kmake() {
+	local cc=gcc
+	command -v ccache >/dev/null && cc="ccache gcc"
+	make -C "$SRC" O="$KBUILD" ARCH=x86_64 CC="$cc" -j"$JOBS" "$@"
+}
+
+kernel_release() { cat "$KBUILD/include/config/kernel.release"; }

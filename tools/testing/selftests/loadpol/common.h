@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * loadpol selftests: loading, unloading and finding the test modules
+ *
+ * Copyright (C) 2026 The loadpol developers
+ */
+
+#ifndef _SELFTESTS_LOADPOL_COMMON_H
+#define _SELFTESTS_LOADPOL_COMMON_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
+
+/* Where the harness installs the test modules in the guest. */
+static inline void test_module_path(char *buf, size_t size, const char *file)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		strcpy(u.release, "unknown");
+	snprintf(buf, size, "/lib/modules/%s/extra/%s", u.release, file);
+}
+
+/* finit_module(2) of a test module file; returns 0 or -errno. */
+static inline int load_file(const char *file, const char *params, int flags)
+{
+	char path[512];
+	int fd, ret;
+
+	test_module_path(path, sizeof(path), file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(__NR_finit_module, fd, params, flags) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* init_module(2) of a test module read into memory; returns 0 or -errno. */
+static inline int load_image(const char *file, const char *params)
+{
+	char path[512];
+	struct stat st;
+	ssize_t got = 0;
+	char *image;
+	int fd, ret;
+
+	test_module_path(path, sizeof(path), file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !(image = malloc(st.st_size))) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < st.st_size) {
+		ssize_t n = read(fd, image + got, st.st_size - got);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	ret = got != st.st_size ? -EIO :
+	      syscall(__NR_init_module, image, got, params) ? -errno : 0;
+	free(image);
+	close(fd);
+	return ret;
+}
+
+/* Whether a module of this name is listed in /proc/modules. */
+static inline bool module_loaded(const char *name)
+{
+	char line[512];
+	size_t len = strlen(name);
+	bool found = false;
+	FILE *f = fopen("/proc/modules", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, name, len) && line[len] == ' ';
+	fclose(f);
+	return found;
+}
+
+/* delete_module(2); returns 0 or -errno. */
+static inline int unload(const char *name)
+{
+	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+/* Read a small text file into buf, without its trailing newline. */
+static inline int read_text(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+/* Write a string to a file, as echo > path would; returns 0 or -errno. */
+static inline int write_text(const char *path, const char *text)
+{
+	ssize_t n;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	if (close(fd) && n >= 0)
+		return -errno;
+	return n < 0 ? -errno : 0;
+}
+
+#endif /* _SELFTESTS_LOADPOL_COMMON_H */

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * loadpol_test_b: a module shipped compressed, for loadpol's tests; it says
+ * how it was given its parameter so that tests can tell loads apart.
+ *
+ * Copyright (C) 2026 The loadpol developers
+ */
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+static int tag;
+module_param(tag, int, 0444);
+MODULE_PARM_DESC(tag, "A number shown in /sys/module/loadpol_test_b/parameters");
+
+static int __init loadpol_test_b_init(void)
+{
+	pr_info("loadpol_test_b: loaded with tag %d\n", tag);
+	return 0;
+}
+
+static void __exit loadpol_test_b_exit(void)
+{
+}
+
+module_init(loadpol_test_b_init);
+module_exit(loadpol_test_b_exit);
+
+MODULE_DESCRIPTION("loadpol test module: loaded from a compressed file");
+MODULE_LICENSE("GPL");
