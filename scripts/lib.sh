@@ -17,10 +17,13 @@ FRAGMENTS="$LOADPOL_TOP/scripts/vm.config $LOADPOL_TOP/tools/testing/selftests/l
 step() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# ccache, when present, shares its cache between clones at other paths:
+# CCACHE_BASEDIR makes the kernel's absolute include paths relative.
 kmake() {
 	local cc=gcc
 	command -v ccache >/dev/null && cc="ccache gcc"
-	make -C "$SRC" O="$KBUILD" ARCH=x86_64 CC="$cc" -j"$JOBS" "$@"
+	CCACHE_BASEDIR=$LOADPOL_CACHE \
+		make -C "$SRC" O="$KBUILD" ARCH=x86_64 CC="$cc" -j"$JOBS" "$@"
 }
 
 kernel_release() { cat "$KBUILD/include/config/kernel.release"; }

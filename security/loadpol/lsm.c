@@ -18,39 +18,26 @@
 /* What happens to an event before any policy has been written. */
 static enum loadpol_action loadpol_boot_default = LOADPOL_ALLOW;
 
-static const char *const loadpol_action_names[] = {
+static const char *const loadpol_boot_defaults[] = {
 	[LOADPOL_ALLOW] = "allow",
 	[LOADPOL_DENY] = "deny",
 };
 
 /**
- * loadpol_action_name() - name of an action as written in a policy
- * @action: the action
- *
- * Return: the action's keyword, or "?" for a value out of range.
- */
-const char *loadpol_action_name(enum loadpol_action action)
-{
-	if ((unsigned int)action >= ARRAY_SIZE(loadpol_action_names))
-		return "?";
-	return loadpol_action_names[action];
-}
-
-/**
- * loadpol_parse_action() - parse "allow" or "deny"
- * @val: the text, a trailing newline allowed (as sysfs writes carry one)
+ * loadpol_parse_boot_default() - parse the value of loadpol.default=
+ * @val: "allow" or "deny", a trailing newline allowed
  * @action: where to store the action parsed
  *
- * Return: 0 on success, -EINVAL if @val names no action; @action is left
+ * Return: 0 on success, -EINVAL if @val is neither; @action is left
  * untouched on error.
  */
-int loadpol_parse_action(const char *val, enum loadpol_action *action)
+int loadpol_parse_boot_default(const char *val, enum loadpol_action *action)
 {
 	int i;
 
 	if (!val)
 		return -EINVAL;
-	i = sysfs_match_string(loadpol_action_names, val);
+	i = sysfs_match_string(loadpol_boot_defaults, val);
 	if (i < 0)
 		return -EINVAL;
 	*action = i;
@@ -63,7 +50,7 @@ static int loadpol_param_set_default(const char *val,
 	enum loadpol_action action;
 	int err;
 
-	err = loadpol_parse_action(val, &action);
+	err = loadpol_parse_boot_default(val, &action);
 	if (err) {
 		pr_err("loadpol.default=%s: expected allow or deny\n", val);
 		return err;

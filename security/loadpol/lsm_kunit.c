@@ -44,7 +44,7 @@ static void parse_action_test(struct kunit *test)
 	const struct action_case *c = test->param_value;
 	enum loadpol_action action = (enum loadpol_action)-1;
 
-	KUNIT_EXPECT_EQ(test, loadpol_parse_action(c->text, &action), c->err);
+	KUNIT_EXPECT_EQ(test, loadpol_parse_boot_default(c->text, &action), c->err);
 	if (c->err)
 		KUNIT_EXPECT_EQ(test, (int)action, -1);
 	else
@@ -56,11 +56,12 @@ static void action_name_round_trip_test(struct kunit *test)
 	enum loadpol_action a, back;
 
 	for (a = LOADPOL_ALLOW; a <= LOADPOL_DENY; a++) {
-		KUNIT_ASSERT_EQ(test, loadpol_parse_action(loadpol_action_name(a),
+		KUNIT_ASSERT_EQ(test,
+				loadpol_parse_boot_default(loadpol_action_name(a),
 							   &back), 0);
 		KUNIT_EXPECT_EQ(test, back, a);
 	}
-	KUNIT_EXPECT_STREQ(test, loadpol_action_name(LOADPOL_DENY + 1), "?");
+	KUNIT_EXPECT_STREQ(test, loadpol_action_name(LOADPOL_AUDIT + 1), "?");
 }
 
 static struct kunit_case loadpol_lsm_test_cases[] = {

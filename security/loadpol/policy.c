@@ -1,0 +1,982 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * loadpol: parse, validate, index, print and match policies
+ *
+ * One body of C for the kernel and for userspace (see policy_env.h).
+ *
+ * A policy is compiled into three exact-key indexes and two scan lists:
+ * load rules pinning a digest are indexed by digest, other load rules with a
+ * literal name by name, request rules with a literal string by string, and
+ * everything else (globs, rules without those keys) is scanned in order.  A
+ * decision looks up the event's keys, scans the list, and takes the
+ * lowest-numbered rule that fully matches among those candidates: exactly
+ * the rule a linear first-match scan would find, at a cost that does not
+ * grow with the number of exact or digest rules.
+ *
+ * Copyright (C) 2026 The loadpol developers
+ */
+
+#include "policy.h"
+
+#ifdef __KERNEL__
+#include <linux/stdarg.h>
+#else
+#include <stdarg.h>
+#endif
+
+#define LOAD_KEYS (BIT(LOADPOL_KEY_NAME) | BIT(LOADPOL_KEY_SHA256) | \
+		   BIT(LOADPOL_KEY_SIGNED) | BIT(LOADPOL_KEY_ORIGIN) | \
+		   BIT(LOADPOL_KEY_PATH))
+#define REQUEST_KEYS BIT(LOADPOL_KEY_REQUEST)
+#define NO_RULE 0xffffffffU
+
+/* An exact key of a rule: its hash, and the rule's index. */
+struct loadpol_posting {
+	u32 hash;
+	u32 rule;
+};
+
+static const char *const action_names[] = {
+	[LOADPOL_ALLOW] = "allow",
+	[LOADPOL_DENY] = "deny",
+	[LOADPOL_AUDIT] = "audit",
+};
+
+static const char *const mode_names[] = {
+	[LOADPOL_ENFORCE] = "enforce",
+	[LOADPOL_PERMISSIVE] = "permissive",
+};
+
+static const char *const key_names[] = {
+	[LOADPOL_KEY_NAME] = "name",
+	[LOADPOL_KEY_SHA256] = "sha256",
+	[LOADPOL_KEY_SIGNED] = "signed",
+	[LOADPOL_KEY_ORIGIN] = "origin",
+	[LOADPOL_KEY_PATH] = "path",
+	[LOADPOL_KEY_REQUEST] = "request",
+};
+
+static const char *const yes_no[] = { "no", "yes" };
+static const char *const user_kernel[] = { "user", "kernel" };
+
+/**
+ * loadpol_action_name() - keyword of an action
+ * @action: the action
+ *
+ * Return: "allow", "deny", "audit", or "?" for a value out of range.
+ */
+const char *loadpol_action_name(enum loadpol_action action)
+{
+	return (unsigned int)action < ARRAY_SIZE(action_names) ?
+	       action_names[action] : "?";
+}
+
+/**
+ * loadpol_mode_name() - keyword of a mode
+ * @mode: the mode
+ *
+ * Return: "enforce", "permissive", or "?" for a value out of range.
+ */
+const char *loadpol_mode_name(enum loadpol_mode mode)
+{
+	return (unsigned int)mode < ARRAY_SIZE(mode_names) ?
+	       mode_names[mode] : "?";
+}
+
+/**
+ * loadpol_key_name() - keyword of a rule property
+ * @key: the property
+ *
+ * Return: its name as written before '=', or "?" for a value out of range.
+ */
+const char *loadpol_key_name(enum loadpol_key key)
+{
+	return (unsigned int)key < ARRAY_SIZE(key_names) ? key_names[key] : "?";
+}
+
+/* Index of the word [s, s + len) in a table of n words, or -1. */
+static int lookup_word(const char *const *table, int n, const char *s,
+		       size_t len)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(table[i]) == len && !memcmp(table[i], s, len))
+			return i;
+	return -1;
+}
+
+/* ---- globs ------------------------------------------------------------- */
+
+static inline unsigned char fold(unsigned char c, bool fold_dash)
+{
+	return fold_dash && c == '-' ? '_' : c;
+}
+
+/*
+ * Match c against the bracket expression that starts at *patp (just after
+ * its '['), and move *patp past the closing ']'.  The expression was
+ * validated by glob_check(): a first member may be ']', "a-z" is a range,
+ * a leading '!' or '^' negates.
+ */
+static bool class_matches(const char **patp, unsigned char c)
+{
+	const char *p = *patp;
+	bool negate = false, hit = false;
+
+	if (*p == '!' || *p == '^') {
+		negate = true;
+		p++;
+	}
+	do {
+		unsigned char lo = *p++, hi = lo;
+
+		if (p[0] == '-' && p[1] != ']') {
+			hi = p[1];
+			p += 2;
+		}
+		hit |= lo <= c && c <= hi;
+	} while (*p != ']');
+	*patp = p + 1;
+	return hit != negate;
+}
+
+/**
+ * loadpol_glob_match() - match a string against a validated shell glob
+ * @pattern: the glob: '*', '?' and bracket expressions, no escapes
+ * @str: the string
+ * @fold_dash: read '-' in @str as '_' (module names)
+ *
+ * On a mismatch only the last '*' is retried one character further, which
+ * is enough because '*' matches any character: the cost is bounded by
+ * strlen(@pattern) * strlen(@str), whatever the pattern.
+ *
+ * Return: true if @str matches @pattern as a whole.
+ */
+bool loadpol_glob_match(const char *pattern, const char *str, bool fold_dash)
+{
+	const char *pat = pattern, *back_pat = NULL, *back_str = NULL;
+
+	for (;;) {
+		unsigned char c = fold(*str++, fold_dash);
+		unsigned char d = *pat++;
+
+		switch (d) {
+		case '?':
+			if (!c)
+				return false;
+			break;
+		case '*':
+			if (!*pat)
+				return true;
+			back_pat = pat;
+			back_str = --str;
+			break;
+		case '[':
+			if (c && class_matches(&pat, c))
+				break;
+			goto mismatch;
+		default:
+			if (c == d) {
+				if (!d)
+					return true;
+				break;
+			}
+mismatch:
+			if (!c || !back_pat)
+				return false;
+			pat = back_pat;
+			str = ++back_str;
+			break;
+		}
+	}
+}
+
+/* Check a glob's syntax; return NULL if it is good, else why not. */
+static const char *glob_check(const char *p)
+{
+	for (; *p; p++) {
+		if (*p != '[')
+			continue;
+		p++;
+		if (*p == '!' || *p == '^')
+			p++;
+		do {
+			unsigned char lo = *p++;
+
+			if (!lo)
+				return "'[' without a closing ']'";
+			if (p[0] == '-' && p[1] && p[1] != ']') {
+				if ((unsigned char)p[1] < lo)
+					return "range out of order in '[...]'";
+				p += 2;
+			}
+		} while (*p != ']');
+		if (!*p)
+			return "'[' without a closing ']'";
+	}
+	return NULL;
+}
+
+/* In a name glob, read every literal '-' as '_' (not a range's '-'). */
+static void fold_name_glob(char *p)
+{
+	for (; *p; p++) {
+		if (*p == '-')
+			*p = '_';
+		if (*p != '[')
+			continue;
+		p++;
+		if (*p == '!' || *p == '^')
+			p++;
+		do {
+			if (p[1] == '-' && p[2] != ']') {
+				p += 3;
+			} else {
+				if (*p == '-')
+					*p = '_';
+				p++;
+			}
+		} while (*p != ']');
+	}
+}
+
+static bool is_literal(const char *p)
+{
+	return !strpbrk(p, "*?[");
+}
+
+/* ---- exact-key indexes --------------------------------------------------- */
+
+/* FNV-1a, with '-' read as '_' when fold_dash. */
+static u32 hash_string(const char *s, bool fold_dash)
+{
+	u32 h = 2166136261U;
+
+	for (; *s; s++)
+		h = (h ^ fold(*s, fold_dash)) * 16777619U;
+	return h;
+}
+
+static u32 hash_digest(const u8 *d)
+{
+	return d[0] | d[1] << 8 | d[2] << 16 | (u32)d[3] << 24;
+}
+
+static int cmp_posting(const void *a, const void *b)
+{
+	const struct loadpol_posting *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Sort the postings and hash the first of each run of equal hashes. */
+static int index_build(struct loadpol_index *ix)
+{
+	u32 i, size = 1, groups = 0;
+
+	if (!ix->nr_postings)
+		return 0;
+	loadpol_sort(ix->postings, ix->nr_postings, sizeof(*ix->postings),
+		     cmp_posting);
+	for (i = 0; i < ix->nr_postings; i++)
+		groups += !i || ix->postings[i].hash != ix->postings[i - 1].hash;
+	while (size < 2 * groups)
+		size <<= 1;
+	ix->slots = kvzalloc(size * sizeof(*ix->slots), GFP_KERNEL);
+	if (!ix->slots)
+		return -ENOMEM;
+	ix->mask = size - 1;
+	for (i = 0; i < ix->nr_postings; i++) {
+		u32 slot = ix->postings[i].hash & ix->mask;
+
+		if (i && ix->postings[i].hash == ix->postings[i - 1].hash)
+			continue;
+		while (ix->slots[slot])
+			slot = (slot + 1) & ix->mask;
+		ix->slots[slot] = i + 1;
+	}
+	return 0;
+}
+
+/*
+ * The lowest-numbered rule below @best among those indexed under @hash that
+ * matches @event, or @best.
+ */
+static u32 index_first_match(const struct loadpol_policy *policy,
+			     const struct loadpol_index *ix, u32 hash,
+			     const struct loadpol_event *event, u32 best)
+{
+	const struct loadpol_posting *post, *end;
+	u32 slot, s;
+
+	if (!ix->nr_postings)
+		return best;
+	for (slot = hash & ix->mask; (s = ix->slots[slot]);
+	     slot = (slot + 1) & ix->mask) {
+		if (ix->postings[s - 1].hash != hash)
+			continue;
+		end = ix->postings + ix->nr_postings;
+		for (post = ix->postings + s - 1;
+		     post < end && post->hash == hash && post->rule < best; post++)
+			if (loadpol_rule_matches(&policy->rules[post->rule], event))
+				return post->rule;
+		break;
+	}
+	return best;
+}
+
+static u32 scan_first_match(const struct loadpol_policy *policy,
+			    const u32 *list, u32 n,
+			    const struct loadpol_event *event, u32 best)
+{
+	u32 i;
+
+	for (i = 0; i < n && list[i] < best; i++)
+		if (loadpol_rule_matches(&policy->rules[list[i]], event))
+			return list[i];
+	return best;
+}
+
+/* ---- matching ------------------------------------------------------------ */
+
+/**
+ * loadpol_rule_matches() - whether every property of a rule holds
+ * @rule: the rule
+ * @event: the event
+ *
+ * A rule with a request= key only matches requests, one with load keys
+ * only loads, one without keys every event.
+ *
+ * Return: true if @rule matches @event.
+ */
+bool loadpol_rule_matches(const struct loadpol_rule *rule,
+			  const struct loadpol_event *event)
+{
+	u8 keys = rule->keys;
+
+	if (keys & (event->kind == LOADPOL_EV_LOAD ? REQUEST_KEYS : LOAD_KEYS))
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_NAME)) &&
+	    !(event->name && loadpol_glob_match(rule->name, event->name, true)))
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_SHA256)) &&
+	    !(event->sha256 &&
+	      !memcmp(rule->sha256, event->sha256, LOADPOL_DIGEST_SIZE)))
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_SIGNED)) && rule->signed_yes != event->sig_ok)
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_ORIGIN)) &&
+	    rule->origin_kernel != event->origin_kernel)
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_PATH)) &&
+	    !(event->path && loadpol_glob_match(rule->path, event->path, false)))
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_REQUEST)) &&
+	    !(event->request &&
+	      loadpol_glob_match(rule->request, event->request, false)))
+		return false;
+	return true;
+}
+
+static void set_decision(const struct loadpol_policy *policy, u32 rule,
+			 struct loadpol_decision *decision)
+{
+	if (rule == NO_RULE) {
+		decision->action = policy->default_action;
+		decision->rule = -1;
+	} else {
+		decision->action = policy->rules[rule].action;
+		decision->rule = rule;
+	}
+}
+
+/**
+ * loadpol_decide() - decide an event with the policy's indexes
+ * @policy: the policy
+ * @event: the event
+ * @decision: where the outcome goes
+ *
+ * The first rule in file order that matches decides; if none does, the
+ * policy's default.  Never sleeps, never allocates.
+ */
+void loadpol_decide(const struct loadpol_policy *policy,
+		    const struct loadpol_event *event,
+		    struct loadpol_decision *decision)
+{
+	u32 best = NO_RULE;
+
+	if (event->kind == LOADPOL_EV_LOAD) {
+		if (event->sha256)
+			best = index_first_match(policy, &policy->by_digest,
+						 hash_digest(event->sha256),
+						 event, best);
+		if (event->name)
+			best = index_first_match(policy, &policy->by_name,
+						 hash_string(event->name, true),
+						 event, best);
+		best = scan_first_match(policy, policy->load_scan,
+					policy->nr_load_scan, event, best);
+	} else {
+		if (event->request)
+			best = index_first_match(policy, &policy->by_request,
+						 hash_string(event->request, false),
+						 event, best);
+		best = scan_first_match(policy, policy->request_scan,
+					policy->nr_request_scan, event, best);
+	}
+	set_decision(policy, best, decision);
+}
+
+/**
+ * loadpol_decide_linear() - decide an event by trying every rule in order
+ * @policy: the policy
+ * @event: the event
+ * @decision: where the outcome goes
+ *
+ * The reference loadpol_decide() is tested and measured against.
+ */
+void loadpol_decide_linear(const struct loadpol_policy *policy,
+			   const struct loadpol_event *event,
+			   struct loadpol_decision *decision)
+{
+	u32 i;
+
+	for (i = 0; i < policy->nr_rules; i++)
+		if (loadpol_rule_matches(&policy->rules[i], event))
+			break;
+	set_decision(policy, i < policy->nr_rules ? i : NO_RULE, decision);
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+struct out {
+	char *buf;
+	size_t size;
+	size_t len;	/* what the whole text needs, even past size */
+};
+
+static __printf(2, 3) void out_printf(struct out *o, const char *fmt, ...)
+{
+	va_list args;
+	size_t room = o->len < o->size ? o->size - o->len : 0;
+	int n;
+
+	va_start(args, fmt);
+	n = vsnprintf(room ? o->buf + o->len : NULL, room, fmt, args);
+	va_end(args);
+	if (n > 0)
+		o->len += n;
+}
+
+static void out_rule(struct out *o, const struct loadpol_rule *rule)
+{
+	int i;
+
+	out_printf(o, "%s", loadpol_action_name(rule->action));
+	if (rule->keys & BIT(LOADPOL_KEY_NAME))
+		out_printf(o, " name=%s", rule->name);
+	if (rule->keys & BIT(LOADPOL_KEY_SHA256)) {
+		out_printf(o, " sha256=");
+		for (i = 0; i < LOADPOL_DIGEST_SIZE; i++)
+			out_printf(o, "%02x", rule->sha256[i]);
+	}
+	if (rule->keys & BIT(LOADPOL_KEY_SIGNED))
+		out_printf(o, " signed=%s", yes_no[rule->signed_yes]);
+	if (rule->keys & BIT(LOADPOL_KEY_ORIGIN))
+		out_printf(o, " origin=%s", user_kernel[rule->origin_kernel]);
+	if (rule->keys & BIT(LOADPOL_KEY_PATH))
+		out_printf(o, " path=%s", rule->path);
+	if (rule->keys & BIT(LOADPOL_KEY_REQUEST))
+		out_printf(o, " request=%s", rule->request);
+}
+
+/**
+ * loadpol_rule_print() - a rule in canonical form, without a newline
+ * @rule: the rule
+ * @buf: where to write it, NUL-terminated (may be NULL when @size is 0)
+ * @size: size of @buf
+ *
+ * Return: the length of the whole text, as snprintf() returns it.
+ */
+int loadpol_rule_print(const struct loadpol_rule *rule, char *buf,
+		       size_t size)
+{
+	struct out o = { .buf = buf, .size = size };
+
+	if (size)
+		buf[0] = '\0';
+	out_rule(&o, rule);
+	return o.len;
+}
+
+static void out_policy(struct out *o, const struct loadpol_policy *policy)
+{
+	u32 i;
+
+	out_printf(o, "mode %s\ndefault %s\n", loadpol_mode_name(policy->mode),
+		   loadpol_action_name(policy->default_action));
+	for (i = 0; i < policy->nr_rules; i++) {
+		out_rule(o, &policy->rules[i]);
+		out_printf(o, "\n");
+	}
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+struct parser {
+	const char *text;
+	size_t len;
+	u32 line;
+	u32 mode_line;
+	u32 default_line;
+	u32 cap;
+	size_t strings_used;
+	struct loadpol_policy *policy;
+	struct loadpol_parse_error *error;
+};
+
+static __printf(3, 4) int fail(struct parser *ps, int err, const char *fmt, ...)
+{
+	va_list args;
+
+	ps->error->line = ps->line;
+	va_start(args, fmt);
+	vsnprintf(ps->error->msg, sizeof(ps->error->msg), fmt, args);
+	va_end(args);
+	return err;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/*
+ * Check the bytes of one line [s, s + n): no NUL or control characters,
+ * well-formed UTF-8, and non-ASCII only in the comment.  Return the length
+ * of the line before its comment, or a negative errno.
+ */
+static long check_line(struct parser *ps, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, code = n;
+
+	for (i = 0; i < n; i++) {
+		size_t seq;
+
+		if (u[i] == '#' && code == n)
+			code = i;
+		if (!u[i])
+			return fail(ps, -EILSEQ, "NUL byte at column %zu", i + 1);
+		if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\r') || u[i] == 0x7f)
+			return fail(ps, -EILSEQ, "control character 0x%02x at column %zu",
+				    u[i], i + 1);
+		if (u[i] < 0x80)
+			continue;
+		seq = utf8_len(u + i, n - i);
+		if (!seq)
+			return fail(ps, -EILSEQ, "invalid UTF-8 at column %zu", i + 1);
+		if (code == n)
+			return fail(ps, -EINVAL,
+				    "non-ASCII character at column %zu outside a comment",
+				    i + 1);
+		i += seq - 1;
+	}
+	return code;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The next token of [*cur, end): returns its length, 0 at the end. */
+static size_t next_token(const char **cur, const char *end, const char **tok)
+{
+	const char *p = *cur;
+
+	while (p < end && is_space(*p))
+		p++;
+	*tok = p;
+	while (p < end && !is_space(*p))
+		p++;
+	*cur = p;
+	return p - *tok;
+}
+
+static int parse_directive(struct parser *ps, const char *word, size_t wlen,
+			   const char *cur, const char *end)
+{
+	struct loadpol_policy *policy = ps->policy;
+	bool is_mode = wlen == 4;
+	u32 *seen = is_mode ? &ps->mode_line : &ps->default_line;
+	const char *tok, *extra;
+	size_t len = next_token(&cur, end, &tok);
+	int v;
+
+	if (*seen)
+		return fail(ps, -EINVAL, "'%.*s' given twice (first on line %u)",
+			    (int)wlen, word, *seen);
+	if (is_mode)
+		v = lookup_word(mode_names, ARRAY_SIZE(mode_names), tok, len);
+	else
+		v = lookup_word(action_names, ARRAY_SIZE(action_names), tok, len);
+	if (v < 0)
+		return fail(ps, -EINVAL, "'%.*s' takes %s, not '%.*s'",
+			    (int)wlen, word,
+			    is_mode ? "enforce or permissive" : "allow, deny or audit",
+			    (int)len, tok);
+	len = next_token(&cur, end, &extra);
+	if (len)
+		return fail(ps, -EINVAL, "unexpected '%.*s' after '%.*s %s'",
+			    (int)len, extra, (int)wlen, word,
+			    is_mode ? mode_names[v] : action_names[v]);
+	*seen = ps->line;
+	if (is_mode)
+		policy->mode = v;
+	else
+		policy->default_action = v;
+	return 0;
+}
+
+/* Copy a value into the policy's string storage, NUL-terminated. */
+static char *keep_string(struct parser *ps, const char *s, size_t len)
+{
+	char *copy = ps->policy->strings + ps->strings_used;
+
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	ps->strings_used += len + 1;
+	return copy;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int parse_value(struct parser *ps, struct loadpol_rule *rule,
+		       enum loadpol_key key, const char *v, size_t len)
+{
+	const char *why;
+	char *s;
+	int i, flag;
+
+	switch (key) {
+	case LOADPOL_KEY_SHA256:
+		if (len != 2 * LOADPOL_DIGEST_SIZE)
+			return fail(ps, -EINVAL, "sha256= takes 64 hex digits, not %zu characters",
+				    len);
+		for (i = 0; i < LOADPOL_DIGEST_SIZE; i++) {
+			int hi = hex_value(v[2 * i]), lo = hex_value(v[2 * i + 1]);
+
+			if (hi < 0 || lo < 0)
+				return fail(ps, -EINVAL, "sha256= takes hex digits, not '%c'",
+					    hi < 0 ? v[2 * i] : v[2 * i + 1]);
+			rule->sha256[i] = hi << 4 | lo;
+		}
+		return 0;
+	case LOADPOL_KEY_SIGNED:
+	case LOADPOL_KEY_ORIGIN:
+		flag = lookup_word(key == LOADPOL_KEY_SIGNED ? yes_no : user_kernel,
+				   2, v, len);
+		if (flag < 0)
+			return fail(ps, -EINVAL, "%s= takes %s, not '%.*s'",
+				    key_names[key],
+				    key == LOADPOL_KEY_SIGNED ? "yes or no" : "kernel or user",
+				    (int)len, v);
+		if (key == LOADPOL_KEY_SIGNED)
+			rule->signed_yes = flag;
+		else
+			rule->origin_kernel = flag;
+		return 0;
+	default:
+		s = keep_string(ps, v, len);
+		why = glob_check(s);
+		if (why)
+			return fail(ps, -EINVAL, "bad pattern in %s=%s: %s",
+				    key_names[key], s, why);
+		if (key == LOADPOL_KEY_NAME) {
+			fold_name_glob(s);
+			rule->name = s;
+		} else if (key == LOADPOL_KEY_PATH) {
+			rule->path = s;
+		} else {
+			rule->request = s;
+		}
+		return 0;
+	}
+}
+
+static struct loadpol_rule *new_rule(struct parser *ps)
+{
+	struct loadpol_policy *policy = ps->policy;
+	struct loadpol_rule *rules;
+
+	if (policy->nr_rules == ps->cap) {
+		u32 cap = ps->cap ? 2 * ps->cap : 64;
+
+		rules = kvmalloc(cap * sizeof(*rules), GFP_KERNEL);
+		if (!rules)
+			return NULL;
+		if (policy->nr_rules)
+			memcpy(rules, policy->rules,
+			       policy->nr_rules * sizeof(*rules));
+		kvfree(policy->rules);
+		policy->rules = rules;
+		ps->cap = cap;
+	}
+	rules = &policy->rules[policy->nr_rules++];
+	memset(rules, 0, sizeof(*rules));
+	return rules;
+}
+
+static int parse_rule(struct parser *ps, int action, const char *cur,
+		      const char *end)
+{
+	struct loadpol_rule *rule;
+	const char *tok, *eq;
+	size_t len;
+	int key, err;
+
+	if (ps->policy->nr_rules >= LOADPOL_MAX_RULES)
+		return fail(ps, -E2BIG, "more than %u rules", LOADPOL_MAX_RULES);
+	rule = new_rule(ps);
+	if (!rule)
+		return fail(ps, -ENOMEM, "out of memory");
+	rule->line = ps->line;
+	rule->action = action;
+	while ((len = next_token(&cur, end, &tok))) {
+		eq = memchr(tok, '=', len);
+		if (!eq)
+			return fail(ps, -EINVAL, "expected KEY=VALUE, not '%.*s'",
+				    (int)len, tok);
+		key = lookup_word(key_names, LOADPOL_NR_KEYS, tok, eq - tok);
+		if (key < 0)
+			return fail(ps, -EINVAL, "unknown key '%.*s'",
+				    (int)(eq - tok), tok);
+		if (rule->keys & BIT(key))
+			return fail(ps, -EINVAL, "key '%s' given twice", key_names[key]);
+		if (eq + 1 == tok + len)
+			return fail(ps, -EINVAL, "empty value for '%s'", key_names[key]);
+		err = parse_value(ps, rule, key, eq + 1, tok + len - eq - 1);
+		if (err)
+			return err;
+		rule->keys |= BIT(key);
+	}
+	if ((rule->keys & LOAD_KEYS) && (rule->keys & REQUEST_KEYS))
+		return fail(ps, -EINVAL,
+			    "request= cannot be mixed with load keys (name, sha256, signed, origin, path)");
+	return 0;
+}
+
+static int parse_line(struct parser *ps, const char *cur, const char *end)
+{
+	const char *word;
+	size_t len = next_token(&cur, end, &word);
+	int action;
+
+	if (!len)
+		return 0;
+	if ((len == 4 && !memcmp(word, "mode", 4)) ||
+	    (len == 7 && !memcmp(word, "default", 7)))
+		return parse_directive(ps, word, len, cur, end);
+	action = lookup_word(action_names, ARRAY_SIZE(action_names), word, len);
+	if (action < 0)
+		return fail(ps, -EINVAL, "unknown keyword '%.*s'", (int)len, word);
+	return parse_rule(ps, action, cur, end);
+}
+
+static int parse_text(struct parser *ps)
+{
+	const char *p = ps->text, *end = ps->text + ps->len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t n = (nl ? nl : end) - p;
+		long code;
+		int err;
+
+		ps->line++;
+		if (n + !!nl > LOADPOL_MAX_LINE)
+			return fail(ps, -E2BIG, "line longer than %u bytes",
+				    LOADPOL_MAX_LINE);
+		code = check_line(ps, p, n);
+		if (code < 0)
+			return code;
+		err = parse_line(ps, p, p + code);
+		if (err)
+			return err;
+		p += n + !!nl;
+	}
+	if (!ps->policy->nr_rules && !ps->mode_line && !ps->default_line) {
+		ps->line = 0;
+		return fail(ps, -EINVAL,
+			    "no rule and no directive (to deny everything, write 'default deny')");
+	}
+	return 0;
+}
+
+/* ---- compiling ------------------------------------------------------------ */
+
+static int compile(struct loadpol_policy *policy)
+{
+	struct loadpol_index *ix[] = { &policy->by_name, &policy->by_digest,
+				       &policy->by_request };
+	struct out o = {};
+	u32 i, j, n = policy->nr_rules;
+
+	for (j = 0; j < ARRAY_SIZE(ix); j++) {
+		ix[j]->postings = kvmalloc((n + 1) * sizeof(*ix[j]->postings),
+					   GFP_KERNEL);
+		if (!ix[j]->postings)
+			return -ENOMEM;
+	}
+	policy->load_scan = kvmalloc((n + 1) * sizeof(u32), GFP_KERNEL);
+	policy->request_scan = kvmalloc((n + 1) * sizeof(u32), GFP_KERNEL);
+	if (!policy->load_scan || !policy->request_scan)
+		return -ENOMEM;
+
+	for (i = 0; i < n; i++) {
+		const struct loadpol_rule *rule = &policy->rules[i];
+		struct loadpol_index *to = NULL;
+		u32 hash = 0;
+
+		if (rule->keys & BIT(LOADPOL_KEY_SHA256)) {
+			policy->needs_digest = true;
+			to = &policy->by_digest;
+			hash = hash_digest(rule->sha256);
+		} else if ((rule->keys & BIT(LOADPOL_KEY_NAME)) &&
+			   is_literal(rule->name)) {
+			to = &policy->by_name;
+			hash = hash_string(rule->name, true);
+		} else if ((rule->keys & BIT(LOADPOL_KEY_REQUEST)) &&
+			   is_literal(rule->request)) {
+			to = &policy->by_request;
+			hash = hash_string(rule->request, false);
+		}
+		if (to) {
+			to->postings[to->nr_postings].hash = hash;
+			to->postings[to->nr_postings++].rule = i;
+			continue;
+		}
+		if (!(rule->keys & REQUEST_KEYS))
+			policy->load_scan[policy->nr_load_scan++] = i;
+		if (!(rule->keys & LOAD_KEYS))
+			policy->request_scan[policy->nr_request_scan++] = i;
+	}
+	for (j = 0; j < ARRAY_SIZE(ix); j++)
+		if (index_build(ix[j]))
+			return -ENOMEM;
+
+	out_policy(&o, policy);
+	o.size = o.len + 1;
+	o.buf = kvmalloc(o.size, GFP_KERNEL);
+	if (!o.buf)
+		return -ENOMEM;
+	o.len = 0;
+	out_policy(&o, policy);
+	policy->text = o.buf;
+	policy->text_len = o.len;
+	return 0;
+}
+
+/**
+ * loadpol_policy_parse() - parse, validate and compile a policy text
+ * @text: the text (need not be NUL-terminated)
+ * @len: its length in bytes
+ * @policy: where the new policy goes on success
+ * @error: where the line and reason go on failure
+ *
+ * Any bad line rejects the whole text; nothing is returned half-built.
+ *
+ * Return: 0, or -EINVAL (bad syntax), -EILSEQ (NUL byte, control character
+ * or invalid UTF-8), -E2BIG (a line or the rule count over its limit),
+ * -EFBIG (text over LOADPOL_MAX_SIZE) or -ENOMEM.
+ */
+int loadpol_policy_parse(const char *text, size_t len,
+			 struct loadpol_policy **policy,
+			 struct loadpol_parse_error *error)
+{
+	struct parser ps = { .text = text, .len = len, .error = error };
+	int err;
+
+	error->line = 0;
+	error->msg[0] = '\0';
+	*policy = NULL;
+	if (len > LOADPOL_MAX_SIZE)
+		return fail(&ps, -EFBIG, "policy of %zu bytes, more than %u",
+			    len, LOADPOL_MAX_SIZE);
+	ps.policy = kzalloc(sizeof(*ps.policy), GFP_KERNEL);
+	if (!ps.policy)
+		return fail(&ps, -ENOMEM, "out of memory");
+	/* Default: an allowlist, enforced. */
+	ps.policy->default_action = LOADPOL_DENY;
+	ps.policy->strings = kvmalloc(len + 1, GFP_KERNEL);
+	err = ps.policy->strings ? parse_text(&ps) : -ENOMEM;
+	if (!err)
+		err = compile(ps.policy);
+	if (err == -ENOMEM && !error->msg[0])
+		fail(&ps, err, "out of memory");
+	if (err) {
+		loadpol_policy_free(ps.policy);
+		return err;
+	}
+	*policy = ps.policy;
+	return 0;
+}
+
+/**
+ * loadpol_policy_free() - free a policy
+ * @policy: the policy, or NULL
+ */
+void loadpol_policy_free(struct loadpol_policy *policy)
+{
+	if (!policy)
+		return;
+	kvfree(policy->by_name.postings);
+	kvfree(policy->by_name.slots);
+	kvfree(policy->by_digest.postings);
+	kvfree(policy->by_digest.slots);
+	kvfree(policy->by_request.postings);
+	kvfree(policy->by_request.slots);
+	kvfree(policy->load_scan);
+	kvfree(policy->request_scan);
+	kvfree(policy->rules);
+	kvfree(policy->strings);
+	kvfree(policy->text);
+	kfree(policy);
+}
