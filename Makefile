@@ -3,10 +3,12 @@
 #
 #   make run    build (installing what is missing) and boot the demo VM
 #   make test   build and run every test; non-zero exit on any failure
+#   make bench  benchmark the policy engine
+#   make fuzz   fuzz the policy parser (FUZZ_SECONDS=3600)
 
 APPEND ?=
 
-.PHONY: all run test build clean distclean
+.PHONY: all run test build bench fuzz clean distclean
 
 all: test
 
@@ -18,6 +20,16 @@ run:
 
 build:
 	@scripts/build
+
+# Policy engine benchmark (a table of figures, not a test).
+bench:
+	@scripts/setup-deps
+	@$(MAKE) -s -C tools/loadpol OUT=$(CURDIR)/.cache/out/tools bench
+
+# Fuzz the policy parser for FUZZ_SECONDS (default 3600; Ctrl-C stops).
+fuzz:
+	@scripts/setup-deps
+	@$(MAKE) -s -C tools/loadpol OUT=$(CURDIR)/.cache/out/tools fuzz
 
 # Remove the build and the guest artifacts; keep the extracted kernel source.
 clean:

@@ -5,9 +5,10 @@
 # result ("  | ..."), which hold the assertion that failed.
 #
 # Groups are framed by "@@loadpol-begin GROUP" and "@@loadpol-end GROUP RC"
-# (scripts/guest/run-groups).  In the kunit group the test cases are the
-# KTAP results nested one level (four spaces) inside a suite; in a
-# selftest:NAME group they are the top-level TAP results of kselftest_harness.
+# (scripts/guest/run-groups, or scripts/run-tests for host programs).  In the
+# kunit group the tests are the KTAP results of each suite's cases, and of
+# each parameter of a parameterised case; in any other group they are the
+# top-level TAP results (kselftest_harness, the host test programs).
 # A group that never ends, promises more results than it gives, gives none,
 # or exits non-zero without a failed result is itself a failure.
 #
@@ -43,6 +44,7 @@ function result(line, prefix,    ok, rest, name) {
 
 /^@@loadpol-begin / {
 	group = $2; count = 0; failed = 0; plan = -1; nctx = 0; suite = ""
+	kcase = ""; params = 0; pfailed = 0
 	next
 }
 
@@ -61,13 +63,27 @@ function result(line, prefix,    ok, rest, name) {
 group == "" { next }
 
 group == "kunit" {
+	# Suites at depth 1 (4 spaces), cases at depth 2 (8); the results of
+	# a parameterised case's parameters are counted one by one.
 	if ($0 ~ /^    # Subtest: /) {
 		suite = substr($0, 16)
+	} else if ($0 ~ /^        # Subtest: /) {
+		kcase = substr($0, 20)
+	} else if ($0 ~ /^        (not )?ok [0-9]+ /) {
+		line = $0
+		sub(/^        /, "", line)
+		sub(/^(not )?ok [0-9]+ /, "&" suite "." kcase ".", line)
+		result(line, "")
+		params++
+		pfailed += line ~ /^not /
 	} else if ($0 ~ /^    (not )?ok [0-9]+ /) {
 		line = $0
 		sub(/^    /, "", line)
 		sub(/^(not )?ok [0-9]+ /, "&" suite ".", line)
-		result(line, "")
+		if (!params || (line ~ /^not / && !pfailed))
+			result(line, "")
+		params = 0
+		pfailed = 0
 	} else if ($0 ~ /^ *# / || $0 ~ /^ +(not )?ok /) {
 		remember($0)
 	}

@@ -30,8 +30,8 @@
 #define REQUEST_KEYS BIT(LOADPOL_KEY_REQUEST)
 #define NO_RULE 0xffffffffU
 
-/* An exact key of a rule: its hash, and the rule's index. */
-struct loadpol_posting {
+/* An exact key of a rule, while an index is built. */
+struct posting {
 	u32 hash;
 	u32 rule;
 };
@@ -56,6 +56,7 @@ static const char *const key_names[] = {
 	[LOADPOL_KEY_REQUEST] = "request",
 };
 
+static const char hex_digits[] = "0123456789abcdef";
 static const char *const yes_no[] = { "no", "yes" };
 static const char *const user_kernel[] = { "user", "kernel" };
 
@@ -246,6 +247,16 @@ static bool is_literal(const char *p)
 	return !strpbrk(p, "*?[");
 }
 
+/* A literal name pattern (already folded) against a module name. */
+static bool name_equal(const char *pattern, const char *name)
+{
+	while (*pattern && *pattern == fold(*name, true)) {
+		pattern++;
+		name++;
+	}
+	return !*pattern && !*name;
+}
+
 /* ---- exact-key indexes --------------------------------------------------- */
 
 /* FNV-1a, with '-' read as '_' when fold_dash. */
@@ -265,38 +276,49 @@ static u32 hash_digest(const u8 *d)
 
 static int cmp_posting(const void *a, const void *b)
 {
-	const struct loadpol_posting *x = a, *y = b;
+	const struct posting *x = a, *y = b;
 
 	if (x->hash != y->hash)
 		return x->hash < y->hash ? -1 : 1;
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
-/* Sort the postings and hash the first of each run of equal hashes. */
-static int index_build(struct loadpol_index *ix)
+/*
+ * Build an index from its postings: sort them by (hash, rule), and give
+ * each run of equal hashes a slot of an open-addressing table.  A run of
+ * one rule (the usual case: one rule per name or digest) keeps the rule in
+ * its slot; a longer one points at its rules, ascending, in ix->rules.
+ */
+static int index_build(struct loadpol_index *ix, struct posting *post, u32 n)
 {
-	u32 i, size = 1, groups = 0;
+	u32 i, run, size = 1, groups = 0;
 
-	if (!ix->nr_postings)
+	if (!n)
 		return 0;
-	loadpol_sort(ix->postings, ix->nr_postings, sizeof(*ix->postings),
-		     cmp_posting);
-	for (i = 0; i < ix->nr_postings; i++)
-		groups += !i || ix->postings[i].hash != ix->postings[i - 1].hash;
+	loadpol_sort(post, n, sizeof(*post), cmp_posting);
+	for (i = 0; i < n; i++)
+		groups += !i || post[i].hash != post[i - 1].hash;
 	while (size < 2 * groups)
 		size <<= 1;
-	ix->slots = kvzalloc(size * sizeof(*ix->slots), GFP_KERNEL);
-	if (!ix->slots)
+	ix->slots = kvcalloc(size, sizeof(*ix->slots), GFP_KERNEL);
+	ix->rules = kvmalloc_array(n, sizeof(*ix->rules), GFP_KERNEL);
+	if (!ix->slots || !ix->rules)
 		return -ENOMEM;
 	ix->mask = size - 1;
-	for (i = 0; i < ix->nr_postings; i++) {
-		u32 slot = ix->postings[i].hash & ix->mask;
+	for (i = 0; i < n; i++)
+		ix->rules[i] = post[i].rule;
+	for (i = 0; i < n; i += run) {
+		struct loadpol_slot *slot;
+		u32 at = post[i].hash & ix->mask;
 
-		if (i && ix->postings[i].hash == ix->postings[i - 1].hash)
-			continue;
-		while (ix->slots[slot])
-			slot = (slot + 1) & ix->mask;
-		ix->slots[slot] = i + 1;
+		for (run = 1; i + run < n && post[i + run].hash == post[i].hash; run++)
+			;
+		while (ix->slots[at].count)
+			at = (at + 1) & ix->mask;
+		slot = &ix->slots[at];
+		slot->hash = post[i].hash;
+		slot->count = run;
+		slot->first = run == 1 ? post[i].rule : i;
 	}
 	return 0;
 }
@@ -309,20 +331,22 @@ static u32 index_first_match(const struct loadpol_policy *policy,
 			     const struct loadpol_index *ix, u32 hash,
 			     const struct loadpol_event *event, u32 best)
 {
-	const struct loadpol_posting *post, *end;
-	u32 slot, s;
+	const struct loadpol_slot *slot;
+	u32 at, i, rule;
 
-	if (!ix->nr_postings)
+	if (!ix->slots)
 		return best;
-	for (slot = hash & ix->mask; (s = ix->slots[slot]);
-	     slot = (slot + 1) & ix->mask) {
-		if (ix->postings[s - 1].hash != hash)
+	for (at = hash & ix->mask; ix->slots[at].count; at = (at + 1) & ix->mask) {
+		slot = &ix->slots[at];
+		if (slot->hash != hash)
 			continue;
-		end = ix->postings + ix->nr_postings;
-		for (post = ix->postings + s - 1;
-		     post < end && post->hash == hash && post->rule < best; post++)
-			if (loadpol_rule_matches(&policy->rules[post->rule], event))
-				return post->rule;
+		for (i = 0; i < slot->count; i++) {
+			rule = slot->count == 1 ? slot->first : ix->rules[slot->first + i];
+			if (rule >= best)
+				break;
+			if (loadpol_rule_matches(&policy->rules[rule], event))
+				return rule;
+		}
 		break;
 	}
 	return best;
@@ -360,7 +384,9 @@ bool loadpol_rule_matches(const struct loadpol_rule *rule,
 	if (keys & (event->kind == LOADPOL_EV_LOAD ? REQUEST_KEYS : LOAD_KEYS))
 		return false;
 	if ((keys & BIT(LOADPOL_KEY_NAME)) &&
-	    !(event->name && loadpol_glob_match(rule->name, event->name, true)))
+	    !(event->name &&
+	      (rule->name_literal ? name_equal(rule->name, event->name) :
+	       loadpol_glob_match(rule->name, event->name, true))))
 		return false;
 	if ((keys & BIT(LOADPOL_KEY_SHA256)) &&
 	    !(event->sha256 &&
@@ -479,9 +505,14 @@ static void out_rule(struct out *o, const struct loadpol_rule *rule)
 	if (rule->keys & BIT(LOADPOL_KEY_NAME))
 		out_printf(o, " name=%s", rule->name);
 	if (rule->keys & BIT(LOADPOL_KEY_SHA256)) {
-		out_printf(o, " sha256=");
-		for (i = 0; i < LOADPOL_DIGEST_SIZE; i++)
-			out_printf(o, "%02x", rule->sha256[i]);
+		char hex[2 * LOADPOL_DIGEST_SIZE + 1];
+
+		for (i = 0; i < LOADPOL_DIGEST_SIZE; i++) {
+			hex[2 * i] = hex_digits[rule->sha256[i] >> 4];
+			hex[2 * i + 1] = hex_digits[rule->sha256[i] & 15];
+		}
+		hex[2 * LOADPOL_DIGEST_SIZE] = '\0';
+		out_printf(o, " sha256=%s", hex);
 	}
 	if (rule->keys & BIT(LOADPOL_KEY_SIGNED))
 		out_printf(o, " signed=%s", yes_no[rule->signed_yes]);
@@ -732,6 +763,7 @@ static int parse_value(struct parser *ps, struct loadpol_rule *rule,
 		if (key == LOADPOL_KEY_NAME) {
 			fold_name_glob(s);
 			rule->name = s;
+			rule->name_literal = is_literal(s);
 		} else if (key == LOADPOL_KEY_PATH) {
 			rule->path = s;
 		} else {
@@ -749,7 +781,7 @@ static struct loadpol_rule *new_rule(struct parser *ps)
 	if (policy->nr_rules == ps->cap) {
 		u32 cap = ps->cap ? 2 * ps->cap : 64;
 
-		rules = kvmalloc(cap * sizeof(*rules), GFP_KERNEL);
+		rules = kvmalloc_array(cap, sizeof(*rules), GFP_KERNEL);
 		if (!rules)
 			return NULL;
 		if (policy->nr_rules)
@@ -856,41 +888,42 @@ static int compile(struct loadpol_policy *policy)
 {
 	struct loadpol_index *ix[] = { &policy->by_name, &policy->by_digest,
 				       &policy->by_request };
+	struct posting *post[ARRAY_SIZE(ix)] = {};
+	u32 count[ARRAY_SIZE(ix)] = {};
 	struct out o = {};
 	u32 i, j, n = policy->nr_rules;
+	int err = -ENOMEM;
 
 	for (j = 0; j < ARRAY_SIZE(ix); j++) {
-		ix[j]->postings = kvmalloc((n + 1) * sizeof(*ix[j]->postings),
-					   GFP_KERNEL);
-		if (!ix[j]->postings)
-			return -ENOMEM;
+		post[j] = kvmalloc_array(n + 1, sizeof(*post[j]), GFP_KERNEL);
+		if (!post[j])
+			goto out;
 	}
-	policy->load_scan = kvmalloc((n + 1) * sizeof(u32), GFP_KERNEL);
-	policy->request_scan = kvmalloc((n + 1) * sizeof(u32), GFP_KERNEL);
+	policy->load_scan = kvmalloc_array(n + 1, sizeof(u32), GFP_KERNEL);
+	policy->request_scan = kvmalloc_array(n + 1, sizeof(u32), GFP_KERNEL);
 	if (!policy->load_scan || !policy->request_scan)
-		return -ENOMEM;
+		goto out;
 
 	for (i = 0; i < n; i++) {
 		const struct loadpol_rule *rule = &policy->rules[i];
-		struct loadpol_index *to = NULL;
+		int to = -1;
 		u32 hash = 0;
 
 		if (rule->keys & BIT(LOADPOL_KEY_SHA256)) {
 			policy->needs_digest = true;
-			to = &policy->by_digest;
+			to = 1;
 			hash = hash_digest(rule->sha256);
-		} else if ((rule->keys & BIT(LOADPOL_KEY_NAME)) &&
-			   is_literal(rule->name)) {
-			to = &policy->by_name;
+		} else if (rule->name_literal) {
+			to = 0;
 			hash = hash_string(rule->name, true);
 		} else if ((rule->keys & BIT(LOADPOL_KEY_REQUEST)) &&
 			   is_literal(rule->request)) {
-			to = &policy->by_request;
+			to = 2;
 			hash = hash_string(rule->request, false);
 		}
-		if (to) {
-			to->postings[to->nr_postings].hash = hash;
-			to->postings[to->nr_postings++].rule = i;
+		if (to >= 0) {
+			post[to][count[to]].hash = hash;
+			post[to][count[to]++].rule = i;
 			continue;
 		}
 		if (!(rule->keys & REQUEST_KEYS))
@@ -899,19 +932,23 @@ static int compile(struct loadpol_policy *policy)
 			policy->request_scan[policy->nr_request_scan++] = i;
 	}
 	for (j = 0; j < ARRAY_SIZE(ix); j++)
-		if (index_build(ix[j]))
-			return -ENOMEM;
+		if (index_build(ix[j], post[j], count[j]))
+			goto out;
 
 	out_policy(&o, policy);
 	o.size = o.len + 1;
 	o.buf = kvmalloc(o.size, GFP_KERNEL);
 	if (!o.buf)
-		return -ENOMEM;
+		goto out;
 	o.len = 0;
 	out_policy(&o, policy);
 	policy->text = o.buf;
 	policy->text_len = o.len;
-	return 0;
+	err = 0;
+out:
+	for (j = 0; j < ARRAY_SIZE(ix); j++)
+		kvfree(post[j]);
+	return err;
 }
 
 /**
@@ -967,11 +1004,11 @@ void loadpol_policy_free(struct loadpol_policy *policy)
 {
 	if (!policy)
 		return;
-	kvfree(policy->by_name.postings);
+	kvfree(policy->by_name.rules);
 	kvfree(policy->by_name.slots);
-	kvfree(policy->by_digest.postings);
+	kvfree(policy->by_digest.rules);
 	kvfree(policy->by_digest.slots);
-	kvfree(policy->by_request.postings);
+	kvfree(policy->by_request.rules);
 	kvfree(policy->by_request.slots);
 	kvfree(policy->load_scan);
 	kvfree(policy->request_scan);

@@ -13,8 +13,8 @@
 #include "policy_env.h"
 
 /* Limits; see Documentation/admin-guide/LSM/loadpol.rst. */
-#define LOADPOL_MAX_SIZE	(16U << 20)	/* bytes of policy text */
-#define LOADPOL_MAX_RULES	(1U << 18)	/* 262144 rules */
+#define LOADPOL_MAX_SIZE	(16 * 1024 * 1024) /* bytes of policy text */
+#define LOADPOL_MAX_RULES	262144		/* rules */
 #define LOADPOL_MAX_LINE	4096		/* bytes per line, newline included */
 #define LOADPOL_DIGEST_SIZE	32		/* SHA-256 */
 
@@ -97,6 +97,7 @@ struct loadpol_event {
  * @keys: the properties it tests, as BIT(enum loadpol_key)
  * @signed_yes: for signed=, whether it asks for a verified signature
  * @origin_kernel: for origin=, whether it asks for origin=kernel
+ * @name_literal: @name has no glob characters
  * @sha256: for sha256=, the digest
  * @name: for name=, the glob, '-' read as '_'
  * @path: for path=, the glob
@@ -108,17 +109,35 @@ struct loadpol_rule {
 	u8 keys;
 	bool signed_yes;
 	bool origin_kernel;
+	bool name_literal;
 	u8 sha256[LOADPOL_DIGEST_SIZE];
 	const char *name;
 	const char *path;
 	const char *request;
 };
 
-/* An exact-key index: see policy.c. */
+/**
+ * struct loadpol_slot - the rules of one exact-key hash in an index
+ * @hash: the hash of their key
+ * @first: the rule itself when @count is 1, else its offset in the
+ *	index's rules
+ * @count: how many rules; 0 for an empty slot
+ */
+struct loadpol_slot {
+	u32 hash;
+	u32 first;
+	u32 count;
+};
+
+/**
+ * struct loadpol_index - rules found by the exact value of one key
+ * @slots: open-addressing table of hashes, size @mask + 1
+ * @rules: rule indexes of the slots with more than one rule, by slot
+ * @mask: table size minus one
+ */
 struct loadpol_index {
-	struct loadpol_posting *postings;	/* sorted by (hash, rule) */
-	u32 *slots;				/* open addressing; 0: empty */
-	u32 nr_postings;
+	struct loadpol_slot *slots;
+	u32 *rules;
 	u32 mask;
 };
 

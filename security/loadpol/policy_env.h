@@ -22,36 +22,16 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
-#define loadpol_sort(base, num, size, cmp) sort(base, num, size, cmp, NULL)
+static inline void loadpol_sort(void *base, size_t num, size_t size,
+				int (*cmp)(const void *, const void *))
+{
+	sort(base, num, size, cmp, NULL);
+}
 
-#else /* userspace */
+#else
 
-#include <errno.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/types.h>
-
-typedef uint8_t u8;
-typedef uint32_t u32;
-typedef uint64_t u64;
-
-#define GFP_KERNEL 0
-#define __GFP_ZERO 1
-#define kvmalloc(size, gfp) ((gfp) & __GFP_ZERO ? calloc(1, size) : malloc(size))
-#define kvzalloc(size, gfp) calloc(1, size)
-#define kvfree(p) free(p)
-#define kzalloc(size, gfp) calloc(1, size)
-#define kfree(p) free(p)
-#define __printf(a, b) __attribute__((format(printf, a, b)))
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define BIT(n) (1U << (n))
-#define loadpol_sort(base, num, size, cmp) qsort(base, num, size, cmp)
+/* tools/loadpol/include/: the same names over libc. */
+#include <policy_env_user.h>
 
 #endif /* __KERNEL__ */
 

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * loadpol: the kernel names the policy engine uses, over libc, so that
+ * security/loadpol/policy.c builds unchanged in userspace.
+ *
+ * Copyright (C) 2026 The loadpol developers
+ */
+
+#ifndef _TOOLS_LOADPOL_POLICY_ENV_USER_H
+#define _TOOLS_LOADPOL_POLICY_ENV_USER_H
+
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+typedef unsigned char u8;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef unsigned int gfp_t;
+
+#define GFP_KERNEL 0U
+#define __printf(a, b) __attribute__((__format__(printf, a, b)))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define BIT(n) (1U << (n))
+
+static inline void *kvmalloc(size_t size, gfp_t gfp)
+{
+	return malloc(size);
+}
+
+static inline void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	return size && n > (size_t)-1 / size ? NULL : malloc(n * size);
+}
+
+static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	return calloc(n, size);
+}
+
+static inline void *kzalloc(size_t size, gfp_t gfp)
+{
+	return calloc(1, size);
+}
+
+static inline void kvfree(const void *p)
+{
+	free((void *)p);
+}
+
+static inline void kfree(const void *p)
+{
+	free((void *)p);
+}
+
+static inline void loadpol_sort(void *base, size_t num, size_t size,
+				int (*cmp)(const void *, const void *))
+{
+	qsort(base, num, size, cmp);
+}
+
+#endif /* _TOOLS_LOADPOL_POLICY_ENV_USER_H */
