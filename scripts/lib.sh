@@ -18,11 +18,13 @@ step() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # ccache, when present, shares its cache between clones at other paths:
-# CCACHE_BASEDIR makes the kernel's absolute include paths relative.
+# CCACHE_BASEDIR makes the kernel's absolute include paths relative, and
+# -fmacro-prefix-map=<srctree>/= (whose whole point is to make __FILE__
+# independent of that path) is left out of the hash.
 kmake() {
 	local cc=gcc
 	command -v ccache >/dev/null && cc="ccache gcc"
-	CCACHE_BASEDIR=$LOADPOL_CACHE \
+	CCACHE_BASEDIR=$LOADPOL_CACHE CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*' \
 		make -C "$SRC" O="$KBUILD" ARCH=x86_64 CC="$cc" -j"$JOBS" "$@"
 }
 

@@ -15,7 +15,7 @@
 
 #include "loadpol.h"
 
-/* What happens to an event before any policy has been written. */
+/* What happens to an event before any policy is written. */
 static enum loadpol_action loadpol_boot_default = LOADPOL_ALLOW;
 
 static const char *const loadpol_boot_defaults[] = {

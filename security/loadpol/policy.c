@@ -117,7 +117,7 @@ static inline unsigned char fold(unsigned char c, bool fold_dash)
 /*
  * Match c against the bracket expression that starts at *patp (just after
  * its '['), and move *patp past the closing ']'.  The expression was
- * validated by glob_check(): a first member may be ']', "a-z" is a range,
+ * validated by glob_prepare(): a first member may be ']', "a-z" is a range,
  * a leading '!' or '^' negates.
  */
 static bool class_matches(const char **patp, unsigned char c)
@@ -193,53 +193,37 @@ mismatch:
 	}
 }
 
-/* Check a glob's syntax; return NULL if it is good, else why not. */
-static const char *glob_check(const char *p)
+/*
+ * Check a glob's syntax, walking bracket expressions as class_matches()
+ * does; in a name glob (fold_dash), write each literal '-' as '_' (a
+ * range's '-' stays).  Return NULL if the glob is good, else why not.
+ */
+static const char *glob_prepare(char *p, bool fold_dash)
 {
 	for (; *p; p++) {
-		if (*p != '[')
+		if (*p != '[') {
+			*p = fold(*p, fold_dash);
 			continue;
+		}
 		p++;
 		if (*p == '!' || *p == '^')
 			p++;
 		do {
-			unsigned char lo = *p++;
+			unsigned char lo = *p;
 
 			if (!lo)
 				return "'[' without a closing ']'";
-			if (p[0] == '-' && p[1] && p[1] != ']') {
-				if ((unsigned char)p[1] < lo)
+			if (p[1] == '-' && p[2] && p[2] != ']') {
+				if ((unsigned char)p[2] < lo)
 					return "range out of order in '[...]'";
-				p += 2;
-			}
-		} while (*p != ']');
-		if (!*p)
-			return "'[' without a closing ']'";
-	}
-	return NULL;
-}
-
-/* In a name glob, read every literal '-' as '_' (not a range's '-'). */
-static void fold_name_glob(char *p)
-{
-	for (; *p; p++) {
-		if (*p == '-')
-			*p = '_';
-		if (*p != '[')
-			continue;
-		p++;
-		if (*p == '!' || *p == '^')
-			p++;
-		do {
-			if (p[1] == '-' && p[2] != ']') {
 				p += 3;
 			} else {
-				if (*p == '-')
-					*p = '_';
+				*p = fold(lo, fold_dash);
 				p++;
 			}
 		} while (*p != ']');
 	}
+	return NULL;
 }
 
 static bool is_literal(const char *p)
@@ -756,12 +740,11 @@ static int parse_value(struct parser *ps, struct loadpol_rule *rule,
 		return 0;
 	default:
 		s = keep_string(ps, v, len);
-		why = glob_check(s);
+		why = glob_prepare(s, key == LOADPOL_KEY_NAME);
 		if (why)
-			return fail(ps, -EINVAL, "bad pattern in %s=%s: %s",
-				    key_names[key], s, why);
+			return fail(ps, -EINVAL, "bad pattern in %s=%.*s: %s",
+				    key_names[key], (int)len, v, why);
 		if (key == LOADPOL_KEY_NAME) {
-			fold_name_glob(s);
 			rule->name = s;
 			rule->name_literal = is_literal(s);
 		} else if (key == LOADPOL_KEY_PATH) {
