@@ -8,8 +8,83 @@
 #ifndef _SECURITY_LOADPOL_LOADPOL_H
 #define _SECURITY_LOADPOL_LOADPOL_H
 
+#include <linux/lsm_hooks.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
+
 #include "policy.h"
 
+/**
+ * struct loadpol_live - a policy in force
+ * @policy: the compiled policy
+ * @ref: references: one while it is the live policy, one per user
+ *
+ * Decisions and readers of the policy file hold a reference while they use
+ * it; the writer that replaces it waits for an RCU grace period before it
+ * drops the live reference, so a lookup under rcu_read_lock() never finds
+ * one whose count has reached zero.
+ */
+struct loadpol_live {
+	struct loadpol_policy *policy;
+	refcount_t ref;
+};
+
+/**
+ * enum loadpol_origin - who is loading modules, as far as loadpol knows
+ * @LOADPOL_ORIGIN_USER: any task not below the kernel's modprobe
+ * @LOADPOL_ORIGIN_HELPER: a usermode helper the kernel forked, before its
+ *	exec tells whether it runs modprobe
+ * @LOADPOL_ORIGIN_KERNEL: modprobe run by request_module(), and every task
+ *	it execs or forks
+ */
+enum loadpol_origin {
+	LOADPOL_ORIGIN_USER,
+	LOADPOL_ORIGIN_HELPER,
+	LOADPOL_ORIGIN_KERNEL,
+};
+
+/**
+ * struct loadpol_task - loadpol's part of a task's security blob
+ * @origin: see enum loadpol_origin
+ * @path: path of the module file finit_module(2) is reading, until the
+ *	module's load is decided
+ */
+struct loadpol_task {
+	u8 origin;
+	char *path;
+};
+
+extern struct lsm_blob_sizes loadpol_blob_sizes;
+
+static inline struct loadpol_task *loadpol_task(const struct task_struct *task)
+{
+	return task->security + loadpol_blob_sizes.lbs_task;
+}
+
+/* lsm.c */
+extern enum loadpol_action loadpol_boot_default;
 int loadpol_parse_boot_default(const char *val, enum loadpol_action *action);
+int loadpol_sha256(const void *data, size_t len, u8 *digest);
+
+/* fs.c */
+int loadpol_init_fs(void);
+
+/* state.c */
+struct loadpol_live *loadpol_live_get(void);
+void loadpol_live_put(struct loadpol_live *live);
+int loadpol_set_policy(const char *text, size_t len,
+		       struct loadpol_parse_error *error);
+bool loadpol_is_locked(void);
+void loadpol_lock(void);
+int loadpol_init_sysctl(void);
+
+/* audit.c */
+void loadpol_audit_decision(const struct loadpol_event *event,
+			    const struct loadpol_decision *decision,
+			    enum loadpol_mode mode);
+void loadpol_audit_policy(int err, const struct loadpol_policy *policy,
+			  const u8 *text_digest,
+			  const struct loadpol_parse_error *error);
+void loadpol_audit_lock(void);
 
 #endif /* _SECURITY_LOADPOL_LOADPOL_H */

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * loadpol: audit records of decisions, policy loads and the lock
+ *
+ * Without an audit daemon the records reach the kernel log as
+ * "audit: type=1460 ...".  Strings that userspace controls (module names,
+ * paths, request strings, parse errors quoting the policy) are logged with
+ * audit_log_untrustedstring().
+ *
+ * Copyright (C) 2026 The loadpol developers
+ */
+
+#include <linux/audit.h>
+
+#include "loadpol.h"
+
+static void log_string(struct audit_buffer *ab, const char *key,
+		       const char *value)
+{
+	audit_log_format(ab, " %s=", key);
+	audit_log_untrustedstring(ab, value);
+}
+
+/**
+ * loadpol_audit_decision() - record a denial, an audit action or a
+ *	would-be denial
+ * @event: the event decided
+ * @decision: the action and the rule that decided
+ * @mode: the mode of the policy in force
+ */
+void loadpol_audit_decision(const struct loadpol_event *event,
+			    const struct loadpol_decision *decision,
+			    enum loadpol_mode mode)
+{
+	struct audit_buffer *ab;
+
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_LOADPOL_DECISION);
+	if (!ab)
+		return;
+	if (event->kind == LOADPOL_EV_LOAD) {
+		audit_log_format(ab, "op=load");
+		log_string(ab, "name", event->name);
+		if (event->sha256)
+			audit_log_format(ab, " sha256=%*phN", LOADPOL_DIGEST_SIZE,
+					 event->sha256);
+		audit_log_format(ab, " signed=%s origin=%s",
+				 event->sig_ok ? "yes" : "no",
+				 event->origin_kernel ? "kernel" : "user");
+		if (event->path)
+			log_string(ab, "path", event->path);
+	} else {
+		audit_log_format(ab, "op=request");
+		log_string(ab, "request", event->request);
+	}
+	audit_log_format(ab, " action=%s mode=%s",
+			 loadpol_action_name(decision->action),
+			 loadpol_mode_name(mode));
+	if (decision->rule < 0)
+		audit_log_format(ab, " rule=default");
+	else
+		audit_log_format(ab, " rule=%d", decision->rule + 1);
+	audit_log_task_info(ab);
+	audit_log_end(ab);
+}
+
+/**
+ * loadpol_audit_policy() - record an attempt to load a policy
+ * @err: 0 if it is now in force, else why not
+ * @policy: the parsed policy, or NULL if it did not parse
+ * @text_digest: SHA-256 of the text written, or NULL if not kept
+ * @error: the line and reason, when it did not parse
+ */
+void loadpol_audit_policy(int err, const struct loadpol_policy *policy,
+			  const u8 *text_digest,
+			  const struct loadpol_parse_error *error)
+{
+	struct audit_buffer *ab;
+
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_LOADPOL_POLICY);
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=policy-load res=%d errno=%d", !err, -err);
+	if (policy)
+		audit_log_format(ab, " rules=%u mode=%s default=%s",
+				 policy->nr_rules, loadpol_mode_name(policy->mode),
+				 loadpol_action_name(policy->default_action));
+	if (text_digest)
+		audit_log_format(ab, " policy_sha256=%*phN", LOADPOL_DIGEST_SIZE,
+				 text_digest);
+	if (err && error->msg[0]) {
+		audit_log_format(ab, " line=%u", error->line);
+		log_string(ab, "reason", error->msg);
+	}
+	audit_log_task_info(ab);
+	audit_log_end(ab);
+}
+
+/**
+ * loadpol_audit_lock() - record that the policy is locked until reboot
+ */
+void loadpol_audit_lock(void)
+{
+	struct audit_buffer *ab;
+
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_LOADPOL_LOCK);
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=lock locked=1 res=1");
+	audit_log_task_info(ab);
+	audit_log_end(ab);
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * loadpol: the policy in force, its replacement, and the lock
+ *
+ * Copyright (C) 2026 The loadpol developers
+ */
+
+#define pr_fmt(fmt) "loadpol: " fmt
+
+#include <linux/capability.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+
+#include "loadpol.h"
+
+static struct loadpol_live __rcu *loadpol_current;
+/* Serialises policy replacement and locking. */
+static DEFINE_MUTEX(loadpol_state_mutex);
+static bool loadpol_locked;
+module_param_named(locked, loadpol_locked, bool, 0444);
+MODULE_PARM_DESC(locked, "Refuse policy writes from boot on");
+
+/**
+ * loadpol_live_get() - the policy in force, with a reference
+ *
+ * Return: the live policy, to be released with loadpol_live_put(), or NULL
+ * when no policy has been loaded.
+ */
+struct loadpol_live *loadpol_live_get(void)
+{
+	struct loadpol_live *live;
+
+	rcu_read_lock();
+	live = rcu_dereference(loadpol_current);
+	if (live)
+		refcount_inc(&live->ref);
+	rcu_read_unlock();
+	return live;
+}
+
+/**
+ * loadpol_live_put() - drop a reference to a policy
+ * @live: the policy, or NULL
+ */
+void loadpol_live_put(struct loadpol_live *live)
+{
+	if (live && refcount_dec_and_test(&live->ref)) {
+		loadpol_policy_free(live->policy);
+		kfree(live);
+	}
+}
+
+/**
+ * loadpol_is_locked() - whether policy writes are refused until reboot
+ *
+ * Return: true once locked.
+ */
+bool loadpol_is_locked(void)
+{
+	return READ_ONCE(loadpol_locked);
+}
+
+/**
+ * loadpol_lock() - refuse every policy write from now until reboot
+ *
+ * Audited the first time only.
+ */
+void loadpol_lock(void)
+{
+	bool was;
+
+	mutex_lock(&loadpol_state_mutex);
+	was = loadpol_locked;
+	WRITE_ONCE(loadpol_locked, true);
+	mutex_unlock(&loadpol_state_mutex);
+	if (!was) {
+		loadpol_audit_lock();
+		pr_info("policy locked until reboot\n");
+	}
+}
+
+/**
+ * loadpol_set_policy() - parse a policy text and make it the live policy
+ * @text: the text
+ * @len: its length
+ * @error: where the line and reason go when it is refused
+ *
+ * Decisions in progress finish with the policy they started with; later
+ * ones see the new one.  Every attempt is audited.
+ *
+ * Return: 0, -EPERM when locked, or the parser's error.
+ */
+int loadpol_set_policy(const char *text, size_t len,
+		       struct loadpol_parse_error *error)
+{
+	struct loadpol_live *live = NULL, *old = NULL;
+	struct loadpol_policy *policy = NULL;
+	u8 digest[LOADPOL_DIGEST_SIZE];
+	int err;
+
+	err = loadpol_sha256(text, len, digest);
+	if (!err)
+		err = loadpol_policy_parse(text, len, &policy, error);
+	if (!err) {
+		live = kzalloc(sizeof(*live), GFP_KERNEL);
+		if (!live)
+			err = -ENOMEM;
+	}
+	if (!err) {
+		live->policy = policy;
+		refcount_set(&live->ref, 1);
+		mutex_lock(&loadpol_state_mutex);
+		if (loadpol_locked) {
+			err = -EPERM;
+			error->line = 0;
+			strscpy(error->msg, "the policy is locked until reboot",
+				sizeof(error->msg));
+		} else {
+			old = rcu_replace_pointer(loadpol_current, live,
+						  lockdep_is_held(&loadpol_state_mutex));
+		}
+		mutex_unlock(&loadpol_state_mutex);
+	}
+	loadpol_audit_policy(err, policy, digest, error);
+	if (err) {
+		pr_err("policy rejected: line %u: %s (%d)\n", error->line,
+		       error->msg, err);
+		if (live)
+			loadpol_live_put(live);
+		else
+			loadpol_policy_free(policy);
+		return err;
+	}
+	pr_info("policy loaded: %u rules, mode %s, default %s\n",
+		policy->nr_rules, loadpol_mode_name(policy->mode),
+		loadpol_action_name(policy->default_action));
+	if (old) {
+		synchronize_rcu();
+		loadpol_live_put(old);
+	}
+	return 0;
+}
+
+/* kernel.loadpol.locked: reads 0 or 1; only 1 may be written once locked. */
+static int loadpol_sysctl_locked(const struct ctl_table *table, int write,
+				 void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int value = loadpol_is_locked();
+	struct ctl_table t = *table;
+	int err;
+
+	t.data = &value;
+	err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	if (!capable(CAP_MAC_ADMIN))
+		return -EPERM;
+	if (value)
+		loadpol_lock();
+	else if (loadpol_is_locked())
+		return -EPERM;
+	return 0;
+}
+
+static struct ctl_table loadpol_sysctl_table[] = {
+	{
+		.procname = "locked",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = loadpol_sysctl_locked,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
+	},
+};
+
+/**
+ * loadpol_init_sysctl() - register /proc/sys/kernel/loadpol/locked
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int __init loadpol_init_sysctl(void)
+{
+	if (!register_sysctl("kernel/loadpol", loadpol_sysctl_table))
+		return -ENOMEM;
+	return 0;
+}
