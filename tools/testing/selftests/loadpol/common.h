@@ -133,4 +133,75 @@ static inline int write_text(const char *path, const char *text)
 	return n < 0 ? -errno : 0;
 }
 
+#define POLICY_FILE "/sys/kernel/security/loadpol/policy"
+
+/*
+ * Write a policy in chunks of @chunk bytes (0: one write) and close;
+ * returns 0 or the -errno of the open, a write or the close.
+ */
+static inline int policy_write_chunked(const char *text, size_t chunk)
+{
+	size_t len = strlen(text), off = 0;
+	int fd = open(POLICY_FILE, O_WRONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (!chunk)
+		chunk = len ? len : 1;
+	while (off < len && !err) {
+		size_t n = len - off < chunk ? len - off : chunk;
+		ssize_t w = write(fd, text + off, n);
+
+		if (w < 0)
+			err = -errno;
+		else
+			off += w;
+	}
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+static inline int policy_write(const char *text)
+{
+	return policy_write_chunked(text, 0);
+}
+
+/* The live policy as read back, in buf; returns its length or -errno. */
+static inline ssize_t policy_read(char *buf, size_t size)
+{
+	ssize_t n, got = 0;
+	int fd = open(POLICY_FILE, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + got, size - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = '\0';
+	return n < 0 ? -errno : got;
+}
+
+/*
+ * SHA-256 of a test module as loadpol computes it (the image as linked,
+ * decompressed), by busybox's sha256sum (and xzcat); 64 hex digits in hex.
+ */
+static inline int module_sha256(const char *file, char *hex)
+{
+	char path[512], cmd[640];
+	FILE *p;
+	int ok;
+
+	test_module_path(path, sizeof(path), file);
+	snprintf(cmd, sizeof(cmd), "%s '%s' | sha256sum",
+		 strstr(file, ".xz") ? "xzcat" : "cat", path);
+	p = popen(cmd, "r");
+	if (!p)
+		return -errno;
+	ok = fscanf(p, "%64s", hex) == 1 && strlen(hex) == 64;
+	pclose(p);
+	return ok ? 0 : -EIO;
+}
+
 #endif /* _SELFTESTS_LOADPOL_COMMON_H */
