@@ -61,6 +61,9 @@ static inline struct loadpol_task *loadpol_task(const struct task_struct *task)
 	return task->security + loadpol_blob_sizes.lbs_task;
 }
 
+/* boot_policy.c, generated */
+extern const char loadpol_boot_policy[];
+
 /* lsm.c */
 extern enum loadpol_action loadpol_boot_default;
 int loadpol_parse_boot_default(const char *val, enum loadpol_action *action);
@@ -76,6 +79,7 @@ int loadpol_set_policy(const char *text, size_t len,
 		       struct loadpol_parse_error *error);
 bool loadpol_is_locked(void);
 void loadpol_lock(void);
+void loadpol_init_state(void);
 int loadpol_init_sysctl(void);
 
 /* audit.c */

@@ -289,6 +289,7 @@ static int __init loadpol_init(void)
 	loadpol_enabled = true;
 	pr_info("ready; before a policy is loaded, modules are %s\n",
 		loadpol_boot_default == LOADPOL_ALLOW ? "allowed" : "denied");
+	loadpol_init_state();
 	return 0;
 }
 

@@ -20,7 +20,8 @@ static struct loadpol_live __rcu *loadpol_current;
 /* Serialises policy replacement and locking. */
 static DEFINE_MUTEX(loadpol_state_mutex);
 static bool loadpol_locked;
-module_param_named(locked, loadpol_locked, bool, 0444);
+static bool loadpol_lock_at_boot;
+module_param_named(locked, loadpol_lock_at_boot, bool, 0444);
 MODULE_PARM_DESC(locked, "Refuse policy writes from boot on");
 
 /**
@@ -142,6 +143,25 @@ int loadpol_set_policy(const char *text, size_t len,
 		loadpol_live_put(old);
 	}
 	return 0;
+}
+
+/**
+ * loadpol_init_state() - put the built-in policy in force, lock if asked
+ *
+ * Called once at LSM init, before any module load or request.
+ */
+void __init loadpol_init_state(void)
+{
+	struct loadpol_parse_error error = {};
+
+	if (loadpol_boot_policy[0] &&
+	    !loadpol_set_policy(loadpol_boot_policy,
+				strlen(loadpol_boot_policy), &error))
+		pr_info("built-in policy in force\n");
+	if (loadpol_lock_at_boot) {
+		WRITE_ONCE(loadpol_locked, true);
+		pr_info("policy locked from boot (loadpol.locked=1)\n");
+	}
 }
 
 /* kernel.loadpol.locked: reads 0 or 1; only 1 may be written once locked. */
