@@ -21,10 +21,12 @@ run:
 build:
 	@scripts/build
 
-# Policy engine benchmark (a table of figures, not a test).
+# Benchmarks (tables of figures, not tests): the policy engine, then
+# finit_module(2) in the VM with and without loadpol.
 bench:
 	@scripts/setup-deps
 	@$(MAKE) -s -C tools/loadpol OUT=$(CURDIR)/.cache/out/tools bench
+	@scripts/vm-bench
 
 # Fuzz the policy parser for FUZZ_SECONDS (default 3600; Ctrl-C stops).
 fuzz:
