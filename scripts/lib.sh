@@ -6,13 +6,31 @@ LOADPOL_CACHE=${LOADPOL_CACHE:-$LOADPOL_TOP/.cache}
 # The kernel source Debian ships, and where it is prepared and built.
 LINUX_TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 SRC=$LOADPOL_CACHE/linux
-KBUILD=$LOADPOL_CACHE/build
-OUT=$LOADPOL_CACHE/out
 JOBS=${JOBS:-$(nproc)}
 # Paths of the repository that are a kernel-tree overlay.
 OVERLAY_DIRS="security include Documentation tools"
-# Kconfig fragments merged onto tinyconfig, in order.
+# Kconfig fragments merged onto tinyconfig, in order; a later line for the
+# same symbol wins.
 FRAGMENTS="$LOADPOL_TOP/scripts/vm.config $LOADPOL_TOP/tools/testing/selftests/loadpol/config"
+# Two kernels: "test" (the default), and "debug" (LOADPOL_FLAVOUR=debug):
+# KASAN, lockdep, kmemleak, fault injection, zstd modules.  Each has its
+# own build directory and guest artifacts.
+LOADPOL_FLAVOUR=${LOADPOL_FLAVOUR:-test}
+case $LOADPOL_FLAVOUR in
+test)
+	KBUILD=$LOADPOL_CACHE/build
+	OUT=$LOADPOL_CACHE/out
+	;;
+debug)
+	KBUILD=$LOADPOL_CACHE/build-debug
+	OUT=$LOADPOL_CACHE/out-debug
+	FRAGMENTS="$FRAGMENTS $LOADPOL_TOP/scripts/debug.config"
+	;;
+*)
+	printf 'error: LOADPOL_FLAVOUR=%s: use test or debug\n' "$LOADPOL_FLAVOUR" >&2
+	exit 2
+	;;
+esac
 
 step() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -24,10 +24,14 @@ typedef unsigned long long u64;
 typedef unsigned int gfp_t;
 
 #define GFP_KERNEL 0U
+#ifndef __printf
 #define __printf(a, b) __attribute__((__format__(printf, a, b)))
+#endif
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 #define BIT(n) (1U << (n))
 
 static inline void *kvmalloc(size_t size, gfp_t gfp)

@@ -93,7 +93,7 @@ TEST_F(boot_default, finit_module_compressed)
 {
 	ASSERT_FALSE(module_loaded("loadpol_test_b"));
 	check_load(_metadata, self->deny,
-		   load_file("loadpol_test_b.ko.xz", "tag=7",
+		   load_file(compressed_module(), "tag=7",
 			     MODULE_INIT_COMPRESSED_FILE),
 		   "loadpol_test_b");
 }

@@ -10,6 +10,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef MODULE_INIT_COMPRESSED_FILE
@@ -33,19 +38,41 @@ static inline void test_module_path(char *buf, size_t size, const char *file)
 	snprintf(buf, size, "/lib/modules/%s/extra/%s", u.release, file);
 }
 
-/* finit_module(2) of a test module file; returns 0 or -errno. */
-static inline int load_file(const char *file, const char *params, int flags)
+/* Modules for the bypass tests, which modprobe does not see. */
+#define FIXTURES "/usr/lib/loadpol/fixtures"
+
+/*
+ * The compressed test module: loadpol_test_b.ko.xz, or loadpol_test_b.ko.zst
+ * on a kernel that decompresses zstd (the debug kernel).
+ */
+static inline const char *compressed_module(void)
 {
 	char path[512];
+
+	test_module_path(path, sizeof(path), "loadpol_test_b.ko.zst");
+	return access(path, F_OK) ? "loadpol_test_b.ko.xz" : "loadpol_test_b.ko.zst";
+}
+
+/* finit_module(2) of a module file at @path; returns 0 or -errno. */
+static inline int load_path(const char *path, const char *params, int flags)
+{
 	int fd, ret;
 
-	test_module_path(path, sizeof(path), file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	ret = syscall(__NR_finit_module, fd, params, flags) ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+/* finit_module(2) of a test module file; returns 0 or -errno. */
+static inline int load_file(const char *file, const char *params, int flags)
+{
+	char path[512];
+
+	test_module_path(path, sizeof(path), file);
+	return load_path(path, params, flags);
 }
 
 /* init_module(2) of a test module read into memory; returns 0 or -errno. */
@@ -183,25 +210,111 @@ static inline ssize_t policy_read(char *buf, size_t size)
 	return n < 0 ? -errno : got;
 }
 
-/*
- * SHA-256 of a test module as loadpol computes it (the image as linked,
- * decompressed), by busybox's sha256sum (and xzcat); 64 hex digits in hex.
- */
-static inline int module_sha256(const char *file, char *hex)
+/* SHA-256 of a file by busybox's sha256sum; 64 hex digits in hex. */
+static inline int file_sha256(const char *path, char *hex)
 {
-	char path[512], cmd[640];
+	char cmd[640];
 	FILE *p;
 	int ok;
 
-	test_module_path(path, sizeof(path), file);
-	snprintf(cmd, sizeof(cmd), "%s '%s' | sha256sum",
-		 strstr(file, ".xz") ? "xzcat" : "cat", path);
+	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", path);
 	p = popen(cmd, "r");
 	if (!p)
 		return -errno;
 	ok = fscanf(p, "%64s", hex) == 1 && strlen(hex) == 64;
 	pclose(p);
 	return ok ? 0 : -EIO;
+}
+
+/*
+ * SHA-256 of a test module as loadpol computes it: the image as linked.  For
+ * a compressed module, that is the uncompressed build output, shipped in
+ * FIXTURES/plain/.
+ */
+static inline int module_sha256(const char *file, char *hex)
+{
+	char path[512];
+	const char *dot = strstr(file, ".ko");
+
+	if (dot && dot[3])
+		snprintf(path, sizeof(path), FIXTURES "/plain/%.*s.ko",
+			 (int)(dot - file), file);
+	else
+		test_module_path(path, sizeof(path), file);
+	return file_sha256(path, hex);
+}
+
+/* Run a shell command line built like printf; returns its exit status. */
+static inline __attribute__((format(printf, 1, 2)))
+int run_cmd(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	status = system(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Who a child process becomes before it tries something. */
+enum as_who {
+	AS_ROOT,		/* root, all capabilities */
+	AS_NOBODY,		/* uid and gid 65534, no capabilities */
+	AS_USERNS_ROOT,		/* root (uid 0 mapped to 0) in a new user namespace */
+	AS_NO_MAC_ADMIN,	/* root without CAP_MAC_ADMIN */
+};
+
+static inline int become(enum as_who who)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	switch (who) {
+	case AS_ROOT:
+		return 0;
+	case AS_NOBODY:
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			return -errno;
+		return 0;
+	case AS_USERNS_ROOT:
+		if (unshare(CLONE_NEWUSER))
+			return -errno;
+		if (write_text("/proc/self/setgroups", "deny") ||
+		    write_text("/proc/self/uid_map", "0 0 1") ||
+		    write_text("/proc/self/gid_map", "0 0 1"))
+			return -EIO;
+		return 0;
+	case AS_NO_MAC_ADMIN:
+		if (syscall(__NR_capget, &hdr, data))
+			return -errno;
+		data[CAP_MAC_ADMIN / 32].effective &= ~(1U << (CAP_MAC_ADMIN % 32));
+		data[CAP_MAC_ADMIN / 32].permitted &= ~(1U << (CAP_MAC_ADMIN % 32));
+		if (syscall(__NR_capset, &hdr, data))
+			return -errno;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Run @fn(@arg) in a child that first becomes @who; returns what @fn
+ * returned (0 or -errno), or -ECHILD if the child could not become @who.
+ */
+static inline int run_as(enum as_who who, int (*fn)(const char *), const char *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (!pid)
+		_exit(become(who) ? 255 : -fn(arg));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return WEXITSTATUS(status) == 255 ? -ECHILD : -WEXITSTATUS(status);
 }
 
 #endif /* _SELFTESTS_LOADPOL_COMMON_H */

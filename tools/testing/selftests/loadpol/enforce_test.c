@@ -221,12 +221,12 @@ TEST_F(enforce, sha256_pins_the_image)
 	char a[65], b[65], policy[512];
 
 	ASSERT_EQ(0, module_sha256("loadpol_test_a.ko", a));
-	ASSERT_EQ(0, module_sha256("loadpol_test_b.ko.xz", b));
+	ASSERT_EQ(0, module_sha256(compressed_module(), b));
 	snprintf(policy, sizeof(policy), "default deny\nallow sha256=%s\n"
 		 "allow name=loadpol_test_fs sha256=%s\n", b, a);
 	ASSERT_EQ(0, policy_write(policy));
 	/* The compressed module is pinned by its decompressed image. */
-	EXPECT_EQ(0, load_file("loadpol_test_b.ko.xz", "",
+	EXPECT_EQ(0, load_file(compressed_module(), "",
 			       MODULE_INIT_COMPRESSED_FILE));
 	EXPECT_TRUE(module_loaded("loadpol_test_b"));
 	/* a's digest, pinned under another name, does not let a in. */
