@@ -283,7 +283,7 @@ TEST_F(bypass, user_cannot_make_its_loads_read_kernel)
  * would let fs in or keep a out.
  */
 struct swapper {
-	volatile bool stop;
+	bool stop;
 	unsigned long swaps, refused;
 };
 
@@ -297,7 +297,7 @@ static void *swap_policies(void *arg)
 	struct swapper *s = arg;
 	unsigned long i;
 
-	for (i = 0; !s->stop; i++) {
+	for (i = 0; !FLAG_GET(s->stop); i++) {
 		int err = policy_write_chunked(texts[i % 3], 7);
 
 		if (err)
@@ -326,7 +326,7 @@ TEST(loads_racing_policy_swaps)
 		loads += 2;
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while (t.tv_sec - t0.tv_sec < 5);
-	s.stop = true;
+	FLAG_SET(s.stop);
 	pthread_join(thread, NULL);
 	TH_LOG("%lu loads, %lu policies swapped in, %lu bad ones refused", loads,
 	       s.swaps, s.refused);

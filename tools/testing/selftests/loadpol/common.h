@@ -24,6 +24,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef __printf
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#endif
+
 #ifndef MODULE_INIT_COMPRESSED_FILE
 #define MODULE_INIT_COMPRESSED_FILE 4
 #endif
@@ -34,7 +38,7 @@ static inline void test_module_path(char *buf, size_t size, const char *file)
 	struct utsname u;
 
 	if (uname(&u))
-		strcpy(u.release, "unknown");
+		snprintf(u.release, sizeof(u.release), "unknown");
 	snprintf(buf, size, "/lib/modules/%s/extra/%s", u.release, file);
 }
 
@@ -88,7 +92,8 @@ static inline int load_image(const char *file, const char *params)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || !(image = malloc(st.st_size))) {
+	image = fstat(fd, &st) ? NULL : malloc(st.st_size);
+	if (!image) {
 		close(fd);
 		return -ENOMEM;
 	}
@@ -245,8 +250,7 @@ static inline int module_sha256(const char *file, char *hex)
 }
 
 /* Run a shell command line built like printf; returns its exit status. */
-static inline __attribute__((format(printf, 1, 2)))
-int run_cmd(const char *fmt, ...)
+static inline __printf(1, 2) int run_cmd(const char *fmt, ...)
 {
 	char cmd[1024];
 	va_list ap;
@@ -316,5 +320,9 @@ static inline int run_as(enum as_who who, int (*fn)(const char *), const char *a
 		return -ECHILD;
 	return WEXITSTATUS(status) == 255 ? -ECHILD : -WEXITSTATUS(status);
 }
+
+/* A flag that threads poll: stored and loaded atomically. */
+#define FLAG_SET(f) __atomic_store_n(&(f), true, __ATOMIC_RELEASE)
+#define FLAG_GET(f) __atomic_load_n(&(f), __ATOMIC_ACQUIRE)
 
 #endif /* _SELFTESTS_LOADPOL_COMMON_H */

@@ -30,11 +30,26 @@ static const char *const policies[] = {
 	"default allow\nthis is not a policy\n",
 };
 
+enum { WRONG_LOAD, WRONG_DENY, WRONG_REQUEST, WRONG_WRITE, WRONG_READ, NR_WRONG };
+static const char *const wrong_names[] = {
+	"allowed load failed", "denied load passed", "autoload failed",
+	"write failed", "bad read",
+};
+
 struct stress {
-	volatile bool stop, lock;
+	bool stop, lock;
 	unsigned long loads, requests, swaps, refused, reads, bad;
+	unsigned long wrong[NR_WRONG];
+	int first_err[NR_WRONG];
 	double seconds;
 };
+
+static void wrong(struct stress *s, int what, int err)
+{
+	if (!__atomic_fetch_add(&s->wrong[what], 1, __ATOMIC_RELAXED))
+		s->first_err[what] = err;
+	__atomic_add_fetch(&s->bad, 1, __ATOMIC_RELAXED);
+}
 
 static double now(void)
 {
@@ -44,29 +59,39 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+/*
+ * Two loaders load and unload the same modules: the loader's own EEXIST
+ * (loaded) and EBUSY (being loaded or unloaded by the other) are fine.
+ */
+static bool loader_race(int err)
+{
+	return !err || err == -EEXIST || err == -EBUSY;
+}
+
 static void *loader(void *arg)
 {
 	struct stress *s = arg;
 	unsigned long i;
 
-	for (i = 0; !s->stop; i++) {
+	for (i = 0; !FLAG_GET(s->stop); i++) {
 		int err = i & 1 ? load_image("loadpol_test_a.ko", "") :
 				  load_file("loadpol_test_a.ko", "", 0);
 
-		if (err && err != -EEXIST)
-			__atomic_add_fetch(&s->bad, 1, __ATOMIC_RELAXED);
+		if (!loader_race(err))
+			wrong(s, WRONG_LOAD, err);
 		unload("loadpol_test_a");
 		err = load_file(compressed_module(), "", MODULE_INIT_COMPRESSED_FILE);
-		if (err && err != -EEXIST)
-			__atomic_add_fetch(&s->bad, 1, __ATOMIC_RELAXED);
+		if (!loader_race(err))
+			wrong(s, WRONG_LOAD, err);
 		unload("loadpol_test_b");
 		/*
 		 * fs by a user: denied by both policies.  From a copy: a
 		 * finit_module(2) of the very file modprobe is loading would
 		 * just wait for, and return, modprobe's result.
 		 */
-		if (load_path(FS_COPY, "", 0) != -EPERM)
-			__atomic_add_fetch(&s->bad, 1, __ATOMIC_RELAXED);
+		err = load_path(FS_COPY, "", 0);
+		if (err != -EPERM)
+			wrong(s, WRONG_DENY, err);
 		__atomic_add_fetch(&s->loads, 3, __ATOMIC_RELAXED);
 	}
 	return NULL;
@@ -76,10 +101,10 @@ static void *requester(void *arg)
 {
 	struct stress *s = arg;
 
-	while (!s->stop) {
+	while (!FLAG_GET(s->stop)) {
 		/* The kernel's modprobe may load fs under both policies. */
 		if (mount("none", MOUNT_POINT, "loadpoltestfs", 0, NULL))
-			__atomic_add_fetch(&s->bad, 1, __ATOMIC_RELAXED);
+			wrong(s, WRONG_REQUEST, -errno);
 		else
 			umount(MOUNT_POINT);
 		unload("loadpol_test_fs");
@@ -93,7 +118,7 @@ static void *swapper(void *arg)
 	struct stress *s = arg;
 	unsigned long i;
 
-	for (i = 0; !s->stop; i++) {
+	for (i = 0; !FLAG_GET(s->stop); i++) {
 		int err = policy_write_chunked(policies[i % 3], 1 + i % 17);
 
 		if (!err)
@@ -101,8 +126,8 @@ static void *swapper(void *arg)
 		else if (err == -EINVAL || err == -EPERM)
 			s->refused++;
 		else
-			__atomic_add_fetch(&s->bad, 1, __ATOMIC_RELAXED);
-		if (s->lock && i % 3 == 0)
+			wrong(s, WRONG_WRITE, err);
+		if (FLAG_GET(s->lock) && i % 3 == 0)
 			write_text("/proc/sys/kernel/loadpol/locked", "1");
 	}
 	return NULL;
@@ -113,17 +138,21 @@ static void *reader(void *arg)
 	struct stress *s = arg;
 	char buf[512];
 
-	while (!s->stop) {
+	while (!FLAG_GET(s->stop)) {
 		ssize_t n = policy_read(buf, sizeof(buf));
 
 		/* Always one whole canonical policy. */
 		if (n <= 0 || strncmp(buf, "mode enforce\ndefault ", 21) ||
 		    buf[n - 1] != '\n')
-			__atomic_add_fetch(&s->bad, 1, __ATOMIC_RELAXED);
+			wrong(s, WRONG_READ, n < 0 ? n : 0);
 		__atomic_add_fetch(&s->reads, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
+
+static void *(*const fns[])(void *) = {
+	loader, loader, requester, swapper, reader, reader,
+};
 
 FIXTURE(stress) {};
 FIXTURE_SETUP(stress) {}
@@ -133,8 +162,6 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 {
 	const char *env = getenv("LOADPOL_STRESS_SECONDS");
 	double seconds = env ? atof(env) : 10, t0;
-	void *(*const fns[])(void *) = { loader, loader, requester, swapper,
-					 reader, reader };
 	pthread_t threads[ARRAY_SIZE(fns)];
 	struct stress s = {};
 	size_t i;
@@ -148,16 +175,20 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	while (now() - t0 < seconds) {
 		usleep(100000);
 		if (now() - t0 > seconds * 0.8)
-			s.lock = true;
+			FLAG_SET(s.lock);
 	}
-	s.stop = true;
+	FLAG_SET(s.stop);
 	for (i = 0; i < ARRAY_SIZE(fns); i++)
 		pthread_join(threads[i], NULL);
 	s.seconds = now() - t0;
-	printf("# stress: %.0f s: %.1f loads/s, %.1f requests/s, %.1f swaps/s, %.1f refused writes/s, %.1f reads/s, %lu wrong\n",
-	       s.seconds, s.loads / s.seconds, s.requests / s.seconds,
+	printf("# stress: %.0f s: %.1f loads/s, %.1f requests/s, %.1f swaps/s, "
+	       "%.1f refused writes/s, %.1f reads/s, %lu wrong\n", s.seconds, s.loads / s.seconds, s.requests / s.seconds,
 	       s.swaps / s.seconds, s.refused / s.seconds, s.reads / s.seconds,
 	       s.bad);
+	for (i = 0; i < NR_WRONG; i++)
+		if (s.wrong[i])
+			TH_LOG("%s: %lu times, first with errno %d", wrong_names[i],
+			       s.wrong[i], -s.first_err[i]);
 	EXPECT_EQ(0, s.bad);
 	EXPECT_LT(0, s.swaps);
 	EXPECT_LT(0, s.requests);
