@@ -12,9 +12,10 @@ OVERLAY_DIRS="security include Documentation tools"
 # Kconfig fragments merged onto tinyconfig, in order; a later line for the
 # same symbol wins.
 FRAGMENTS="$LOADPOL_TOP/scripts/vm.config $LOADPOL_TOP/tools/testing/selftests/loadpol/config"
-# Two kernels: "test" (the default), and "debug" (LOADPOL_FLAVOUR=debug):
-# KASAN, lockdep, kmemleak, fault injection, zstd modules.  Each has its
-# own build directory and guest artifacts.
+# Three kernels: "test" (the default); "debug" (LOADPOL_FLAVOUR=debug):
+# KASAN, lockdep, kmemleak, fault injection, zstd modules; and "peer": what
+# the kernel's own kmod selftest needs.  Each has its own build directory
+# and guest artifacts.
 LOADPOL_FLAVOUR=${LOADPOL_FLAVOUR:-test}
 case $LOADPOL_FLAVOUR in
 test)
@@ -26,8 +27,13 @@ debug)
 	OUT=$LOADPOL_CACHE/out-debug
 	FRAGMENTS="$FRAGMENTS $LOADPOL_TOP/scripts/debug.config"
 	;;
+peer)
+	KBUILD=$LOADPOL_CACHE/build-peer
+	OUT=$LOADPOL_CACHE/out-peer
+	FRAGMENTS="$FRAGMENTS $LOADPOL_TOP/scripts/peer.config"
+	;;
 *)
-	printf 'error: LOADPOL_FLAVOUR=%s: use test or debug\n' "$LOADPOL_FLAVOUR" >&2
+	printf 'error: LOADPOL_FLAVOUR=%s: use test, debug or peer\n' "$LOADPOL_FLAVOUR" >&2
 	exit 2
 	;;
 esac
