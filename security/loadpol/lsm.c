@@ -15,7 +15,6 @@
 #include <linux/init.h>
 #include <linux/kmod.h>
 #include <linux/lsm_hooks.h>
-#include <linux/module_signature.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -106,26 +105,12 @@ int loadpol_sha256(const void *data, size_t len, u8 *digest)
 	return crypto_shash_tfm_digest(tfm, data, len, digest);
 }
 
-/*
- * The digest of a module image as linked: without an appended signature,
- * whether or not the kernel verified it (and so stripped it already).
- */
+/* The digest of a module image as linked, without an appended signature. */
 static int loadpol_image_digest(const void *image, size_t len, u8 *digest)
 {
-	const size_t markerlen = sizeof(MODULE_SIG_STRING) - 1;
-	struct module_signature ms;
-	size_t sig_len;
+	int err = loadpol_image_strip_signature(image, &len);
 
-	if (len > markerlen + sizeof(ms) &&
-	    !memcmp(image + len - markerlen, MODULE_SIG_STRING, markerlen)) {
-		len -= markerlen;
-		memcpy(&ms, image + len - sizeof(ms), sizeof(ms));
-		sig_len = be32_to_cpu(ms.sig_len);
-		if (sig_len > len - sizeof(ms))
-			return -EBADMSG;
-		len -= sizeof(ms) + sig_len;
-	}
-	return loadpol_sha256(image, len, digest);
+	return err ? err : loadpol_sha256(image, len, digest);
 }
 
 /* Decide an event with the live policy, or the boot default without one. */

@@ -215,5 +215,6 @@ bool loadpol_glob_match(const char *pattern, const char *str, bool fold_dash);
 const char *loadpol_action_name(enum loadpol_action action);
 const char *loadpol_mode_name(enum loadpol_mode mode);
 const char *loadpol_key_name(enum loadpol_key key);
+int loadpol_image_strip_signature(const void *image, size_t *len);
 
 #endif /* _SECURITY_LOADPOL_POLICY_H */

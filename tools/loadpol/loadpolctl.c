@@ -1,0 +1,863 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * loadpolctl: check, generate, explain, load and lock loadpol policies.
+ *
+ * Built from the kernel's own security/loadpol/policy.c: what "check" and
+ * "explain" say is what the kernel will do.  Module digests are computed as
+ * the kernel computes them: over the decompressed image (xz, zstd or gzip,
+ * by their libraries) without its appended signature
+ * (loadpol_image_strip_signature(), shared with the kernel).
+ *
+ * Copyright (C) 2026 The loadpol developers
+ */
+
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <lzma.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "policy.h"
+
+#define POLICY_FILE "/sys/kernel/security/loadpol/policy"
+#define LOCKED_SYSCTL "/proc/sys/kernel/loadpol/locked"
+#define LSM_FILE "/sys/kernel/security/lsm"
+#define DEFAULT_PARAM "/sys/module/loadpol/parameters/default"
+#define MAX_MODULE (1024UL * 1024 * 1024)
+
+static const char *prog = "loadpolctl";
+
+static void __printf(1, 2) warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Read a whole file; returns 0 or -errno. */
+static int read_all(const char *path, unsigned char **bufp, size_t *lenp)
+{
+	size_t len = 0, size = 65536;
+	unsigned char *buf = malloc(size), *nbuf;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	ssize_t n;
+
+	if (fd < 0 || !buf) {
+		int err = fd < 0 ? -errno : -ENOMEM;
+
+		free(buf);
+		return err;
+	}
+	while ((n = read(fd, buf + len, size - len)) > 0) {
+		len += n;
+		if (len == size) {
+			if (size >= MAX_MODULE) {
+				n = -1;
+				errno = EFBIG;
+				break;
+			}
+			nbuf = realloc(buf, size * 2);
+			if (!nbuf) {
+				n = -1;
+				errno = ENOMEM;
+				break;
+			}
+			buf = nbuf;
+			size *= 2;
+		}
+	}
+	if (fd)
+		close(fd);
+	if (n < 0) {
+		int err = -errno;
+
+		free(buf);
+		return err;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+/* Terminate a buffer read by read_all() (it has room), without a newline. */
+static void chomp(unsigned char *buf, size_t len)
+{
+	buf[len] = '\0';
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Grow an output buffer for a decompressor; false on failure. */
+static bool grow(unsigned char **out, size_t *size)
+{
+	unsigned char *n;
+
+	if (*size >= MAX_MODULE)
+		return false;
+	n = realloc(*out, *size * 2);
+	if (!n)
+		return false;
+	*out = n;
+	*size *= 2;
+	return true;
+}
+
+static int unxz(const unsigned char *in, size_t len, unsigned char **outp, size_t *outlen)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	size_t size = len * 4 + 4096;
+	unsigned char *out = malloc(size);
+	lzma_ret ret;
+
+	if (!out || lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) {
+		free(out);
+		return -ENOMEM;
+	}
+	s.next_in = in;
+	s.avail_in = len;
+	do {
+		s.next_out = out + s.total_out;
+		s.avail_out = size - s.total_out;
+		ret = lzma_code(&s, LZMA_FINISH);
+	} while (ret == LZMA_OK && !s.avail_out && grow(&out, &size));
+	*outlen = s.total_out;
+	lzma_end(&s);
+	if (ret != LZMA_STREAM_END) {
+		free(out);
+		return -EBADMSG;
+	}
+	*outp = out;
+	return 0;
+}
+
+static int unzstd(const unsigned char *in, size_t len, unsigned char **outp, size_t *outlen)
+{
+	ZSTD_DStream *d = ZSTD_createDStream();
+	ZSTD_inBuffer ib = { in, len, 0 };
+	size_t size = len * 4 + 4096, ret = 1;
+	unsigned char *out = malloc(size);
+	ZSTD_outBuffer ob;
+	size_t done = 0;
+
+	if (!out || !d) {
+		free(out);
+		ZSTD_freeDStream(d);
+		return -ENOMEM;
+	}
+	while (ib.pos < ib.size || ret) {
+		ob = (ZSTD_outBuffer){ out + done, size - done, 0 };
+		ret = ZSTD_decompressStream(d, &ob, &ib);
+		done += ob.pos;
+		if (ZSTD_isError(ret) || (ret && ib.pos == ib.size && ob.pos < ob.size) ||
+		    (done == size && !grow(&out, &size))) {
+			ret = ZSTD_isError(ret) ? ret : (size_t)-1;
+			break;
+		}
+		if (!ret && ib.pos == ib.size)
+			break;
+	}
+	ZSTD_freeDStream(d);
+	if (ret) {
+		free(out);
+		return -EBADMSG;
+	}
+	*outp = out;
+	*outlen = done;
+	return 0;
+}
+
+static int ungzip(const unsigned char *in, size_t len, unsigned char **outp, size_t *outlen)
+{
+	z_stream z = { 0 };
+	size_t size = len * 4 + 4096;
+	unsigned char *out = malloc(size);
+	int ret;
+
+	if (!out || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		free(out);
+		return -ENOMEM;
+	}
+	z.next_in = (unsigned char *)in;
+	z.avail_in = len;
+	do {
+		z.next_out = out + z.total_out;
+		z.avail_out = size - z.total_out;
+		ret = inflate(&z, Z_FINISH);
+	} while ((ret == Z_BUF_ERROR || ret == Z_OK) && !z.avail_out && grow(&out, &size));
+	*outlen = z.total_out;
+	inflateEnd(&z);
+	if (ret != Z_STREAM_END) {
+		free(out);
+		return -EBADMSG;
+	}
+	*outp = out;
+	return 0;
+}
+
+/* A module file's image as the kernel links it: decompressed. */
+static int read_module(const char *path, unsigned char **imagep, size_t *lenp)
+{
+	int (*decompress)(const unsigned char *, size_t, unsigned char **, size_t *) = NULL;
+	unsigned char *raw;
+	size_t len;
+	int err;
+
+	if (ends_with(path, ".xz"))
+		decompress = unxz;
+	else if (ends_with(path, ".zst"))
+		decompress = unzstd;
+	else if (ends_with(path, ".gz"))
+		decompress = ungzip;
+	err = read_all(path, &raw, &len);
+	if (err || !decompress) {
+		*imagep = raw;
+		*lenp = len;
+		return err;
+	}
+	err = decompress(raw, len, imagep, lenp);
+	free(raw);
+	return err;
+}
+
+/*
+ * The module's name as the kernel sees it: "name=" in .modinfo (modpost
+ * writes it); -EBADMSG if the image is not a module.
+ */
+static int module_name(const unsigned char *img, size_t len, char *name, size_t size)
+{
+	const Elf64_Ehdr *eh = (const void *)img;
+	const Elf64_Shdr *sh, *strtab;
+	size_t i;
+
+	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shentsize != sizeof(*sh) ||
+	    eh->e_shoff > len || eh->e_shnum > (len - eh->e_shoff) / sizeof(*sh) ||
+	    eh->e_shstrndx >= eh->e_shnum)
+		return -EBADMSG;
+	sh = (const void *)(img + eh->e_shoff);
+	strtab = &sh[eh->e_shstrndx];
+	if (strtab->sh_offset > len || strtab->sh_size > len - strtab->sh_offset)
+		return -EBADMSG;
+	for (i = 0; i < eh->e_shnum; i++) {
+		const char *p, *end;
+
+		if (sh[i].sh_name >= strtab->sh_size ||
+		    strncmp((const char *)img + strtab->sh_offset + sh[i].sh_name, ".modinfo",
+			    strtab->sh_size - sh[i].sh_name) ||
+		    sh[i].sh_offset > len || sh[i].sh_size > len - sh[i].sh_offset)
+			continue;
+		p = (const char *)img + sh[i].sh_offset;
+		end = p + sh[i].sh_size;
+		while (p < end) {
+			size_t n = strnlen(p, end - p);
+
+			if (n > 5 && n - 5 < size && !strncmp(p, "name=", 5)) {
+				memcpy(name, p + 5, n - 5);
+				name[n - 5] = '\0';
+				return 0;
+			}
+			p += n + 1;
+		}
+	}
+	return -EBADMSG;
+}
+
+static void hex(const u8 *digest, char *out)
+{
+	int i;
+
+	for (i = 0; i < LOADPOL_DIGEST_SIZE; i++)
+		sprintf(out + 2 * i, "%02x", digest[i]);
+}
+
+/* Name and digest (as the kernel computes them) of a module file. */
+struct module_info {
+	char name[64];
+	u8 digest[LOADPOL_DIGEST_SIZE];
+	char hex[2 * LOADPOL_DIGEST_SIZE + 1];
+	char *path;
+};
+
+static int inspect_module(const char *path, struct module_info *m)
+{
+	unsigned char *img;
+	unsigned int dlen;
+	size_t len;
+	int err = read_module(path, &img, &len);
+
+	if (err)
+		return err;
+	err = module_name(img, len, m->name, sizeof(m->name));
+	if (!err)
+		err = loadpol_image_strip_signature(img, &len);
+	if (!err && !EVP_Digest(img, len, m->digest, &dlen, EVP_sha256(), NULL))
+		err = -ENOMEM;
+	free(img);
+	if (!err)
+		hex(m->digest, m->hex);
+	return err;
+}
+
+/* Parse a policy file; on error print FILE:LINE: reason.  0 or -errno. */
+static int parse_file(const char *path, struct loadpol_policy **p)
+{
+	struct loadpol_parse_error error;
+	unsigned char *text;
+	size_t len;
+	int err = read_all(path, &text, &len);
+
+	if (err) {
+		warnx_("%s: %s", path, strerror(-err));
+		return err;
+	}
+	err = loadpol_policy_parse((char *)text, len, p, &error);
+	free(text);
+	if (err)
+		fprintf(stderr, "%s:%u: %s\n", path, error.line, error.msg);
+	return err;
+}
+
+/* --- check ---------------------------------------------------------------- */
+
+static const char *const check_help =
+	"usage: loadpolctl check FILE\n"
+	"\n"
+	"Parse FILE (- for standard input) as the kernel would.  On an error,\n"
+	"print FILE:LINE: reason and exit 1; else print a summary and exit 0.\n";
+
+static int cmd_check(int argc, char **argv)
+{
+	struct loadpol_policy *p = NULL;
+
+	if (argc != 2) {
+		fputs(check_help, stderr);
+		return 2;
+	}
+	if (parse_file(argv[1], &p))
+		return 1;
+	printf("%s: ok: %u rules, mode %s, default %s\n", argv[1], p->nr_rules,
+	       loadpol_mode_name(p->mode), loadpol_action_name(p->default_action));
+	loadpol_policy_free(p);
+	return 0;
+}
+
+/* --- explain -------------------------------------------------------------- */
+
+static const char *const explain_help =
+	"usage: loadpolctl explain FILE MODULE.ko[.xz|.zst|.gz] [--signed] [--origin kernel|user]\n"
+	"                                                     [--path PATH]\n"
+	"       loadpolctl explain FILE --request STRING\n"
+	"\n"
+	"Decide a load of MODULE (its real name and digest, read from the file)\n"
+	"or a kernel module request against the policy in FILE, with the kernel's\n"
+	"matcher, and say which rule decides.  A load is taken as unsigned, by a\n"
+	"user, from the module's own path, unless told otherwise.\n";
+
+static int cmd_explain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "request", required_argument, NULL, 'r' },
+		{ "signed", no_argument, NULL, 's' },
+		{ "origin", required_argument, NULL, 'o' },
+		{ "path", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	struct loadpol_event ev = { .kind = LOADPOL_EV_LOAD };
+	struct loadpol_policy *p = NULL;
+	struct loadpol_decision d;
+	struct module_info m;
+	const char *module = NULL;
+	char rule[LOADPOL_MAX_LINE + 64];
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			ev.kind = LOADPOL_EV_REQUEST;
+			ev.request = optarg;
+			break;
+		case 's':
+			ev.sig_ok = true;
+			break;
+		case 'o':
+			if (strcmp(optarg, "kernel") && strcmp(optarg, "user")) {
+				warnx_("--origin takes kernel or user");
+				return 2;
+			}
+			ev.origin_kernel = !strcmp(optarg, "kernel");
+			break;
+		case 'p':
+			ev.path = optarg;
+			break;
+		case 'h':
+			fputs(explain_help, stdout);
+			return 0;
+		default:
+			fputs(explain_help, stderr);
+			return 2;
+		}
+	}
+	if (ev.kind == LOADPOL_EV_LOAD && argc - optind == 2)
+		module = argv[optind + 1];
+	else if (!(ev.kind == LOADPOL_EV_REQUEST && argc - optind == 1)) {
+		fputs(explain_help, stderr);
+		return 2;
+	}
+	if (parse_file(argv[optind], &p))
+		return 1;
+	if (module) {
+		err = inspect_module(module, &m);
+		if (err) {
+			warnx_("%s: %s", module, err == -EBADMSG ?
+			       "not a kernel module (or corrupt)" : strerror(-err));
+			loadpol_policy_free(p);
+			return 1;
+		}
+		ev.name = m.name;
+		ev.sha256 = m.digest;
+		if (!ev.path)
+			ev.path = module;
+		printf("load of %s: name=%s sha256=%s signed=%s origin=%s path=%s\n",
+		       module, m.name, m.hex, ev.sig_ok ? "yes" : "no",
+		       ev.origin_kernel ? "kernel" : "user", ev.path);
+	} else {
+		printf("request: request=%s\n", ev.request);
+	}
+	loadpol_decide(p, &ev, &d);
+	if (d.rule < 0) {
+		printf("%s: no rule matches; the default decides\n",
+		       loadpol_action_name(d.action));
+	} else {
+		loadpol_rule_print(&p->rules[d.rule], rule, sizeof(rule));
+		printf("%s: rule %d (%s line %u) is the first that matches: %s\n",
+		       loadpol_action_name(d.action), d.rule + 1, argv[optind],
+		       p->rules[d.rule].line, rule);
+	}
+	if (p->mode == LOADPOL_PERMISSIVE && d.action == LOADPOL_DENY)
+		printf("(mode permissive: recorded, not refused)\n");
+	loadpol_policy_free(p);
+	return d.action == LOADPOL_DENY ? 3 : 0;
+}
+
+/* --- generate ------------------------------------------------------------- */
+
+static const char *const generate_help =
+	"usage: loadpolctl generate [--hash] [--from-loaded] [DIR]\n"
+	"\n"
+	"Print a policy allowing every module under DIR (default\n"
+	"/lib/modules/$(uname -r); .ko, .ko.xz, .ko.zst, .ko.gz, recursively),\n"
+	"or with --from-loaded only those now loaded (/proc/modules), by name or,\n"
+	"with --hash, pinned by the SHA-256 the kernel computes.  Everything else\n"
+	"is denied.  The output is sorted, the same for the same modules.\n";
+
+static struct module_info *found;
+static size_t nr_found, nr_files;
+static int walk_err;
+
+static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	struct module_info *m;
+	int err;
+
+	if (type != FTW_F || !(ends_with(path, ".ko") || ends_with(path, ".ko.xz") ||
+			       ends_with(path, ".ko.zst") || ends_with(path, ".ko.gz")))
+		return 0;
+	m = realloc(found, (nr_found + 1) * sizeof(*found));
+	if (!m) {
+		walk_err = -ENOMEM;
+		return 1;
+	}
+	found = m;
+	m = &found[nr_found];
+	err = inspect_module(path, m);
+	if (err) {
+		warnx_("%s: skipped: %s", path, err == -EBADMSG ?
+		       "not a kernel module (or corrupt)" : strerror(-err));
+		return 0;
+	}
+	m->path = strdup(path);
+	nr_found++;
+	if (++nr_files % 500 == 0)
+		fprintf(stderr, "%s: %zu modules read\n", prog, nr_files);
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct module_info *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->path, y->path);
+}
+
+static void normalise(char *name)
+{
+	for (; *name; name++)
+		if (*name == '-')
+			*name = '_';
+}
+
+static bool loaded(const char *name)
+{
+	static char *list;
+	char line[512], needle[80];
+
+	if (!list) {
+		FILE *f = fopen("/proc/modules", "re");
+		size_t len = 0;
+
+		list = calloc(1, 2);
+		if (!f || !list)
+			return false;
+		list[0] = '\n';
+		while (fgets(line, sizeof(line), f)) {
+			size_t n = strcspn(line, " ");
+			char *l = realloc(list, len + n + 3);
+
+			if (!l)
+				break;
+			list = l;
+			memcpy(list + len + 1, line, n);
+			len += n + 1;
+			list[len] = '\n';
+			list[len + 1] = '\0';
+		}
+		fclose(f);
+	}
+	snprintf(needle, sizeof(needle), "\n%s\n", name);
+	normalise(needle);
+	return strstr(list, needle);
+}
+
+static int cmd_generate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "hash", no_argument, NULL, 'H' },
+		{ "from-loaded", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	bool hash = false, from_loaded = false;
+	char dir[512];
+	struct utsname u;
+	size_t i, n = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			hash = true;
+			break;
+		case 'l':
+			from_loaded = true;
+			break;
+		case 'h':
+			fputs(generate_help, stdout);
+			return 0;
+		default:
+			fputs(generate_help, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fputs(generate_help, stderr);
+		return 2;
+	}
+	if (argc - optind == 1) {
+		snprintf(dir, sizeof(dir), "%s", argv[optind]);
+	} else {
+		uname(&u);
+		snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
+	}
+	fprintf(stderr, "%s: reading the modules under %s\n", prog, dir);
+	if (nftw(dir, walk_one, 32, FTW_PHYS) || walk_err) {
+		warnx_("%s: %s", dir, strerror(walk_err ? -walk_err : errno));
+		return 1;
+	}
+	for (i = 0; i < nr_found; i++)
+		normalise(found[i].name);
+	qsort(found, nr_found, sizeof(*found), by_name);
+	printf("# loadpol policy generated by loadpolctl generate%s%s: the modules %s%s\n",
+	       hash ? " --hash" : "", from_loaded ? " --from-loaded" : "",
+	       from_loaded ? "loaded now, found under " : "under ", dir);
+	printf("mode enforce\ndefault deny\n");
+	for (i = 0; i < nr_found; i++) {
+		const char *rel = found[i].path + strlen(dir);
+
+		if (from_loaded && !loaded(found[i].name))
+			continue;
+		if (hash) {
+			printf("allow sha256=%s  # %s %s\n", found[i].hex, found[i].name,
+			       *rel == '/' ? rel + 1 : rel);
+		} else {
+			if (i && !strcmp(found[i].name, found[i - 1].name))
+				continue;
+			printf("allow name=%s\n", found[i].name);
+		}
+		n++;
+	}
+	fprintf(stderr, "%s: %zu modules read, %zu rules written\n", prog, nr_found, n);
+	return 0;
+}
+
+/* --- load, lock, status --------------------------------------------------- */
+
+static bool is_locked(void)
+{
+	char v[8] = "";
+	int fd = open(LOCKED_SYSCTL, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, v, sizeof(v) - 1) < 0)
+			v[0] = '\0';
+		close(fd);
+	}
+	return v[0] == '1';
+}
+
+/* Say why the kernel refused a policy write or a lock. */
+static void explain_refusal(int err, const char *what)
+{
+	switch (err) {
+	case ENOENT:
+		warnx_("%s: loadpol is not active here (is securityfs mounted on /sys/kernel/security, and loadpol in lsm=?)", what);
+		break;
+	case EACCES:
+		warnx_("%s: permission denied: run as root", what);
+		break;
+	case EPERM:
+		if (is_locked())
+			warnx_("%s: refused: the policy is locked until reboot", what);
+		else
+			warnx_("%s: refused: needs CAP_MAC_ADMIN in the initial user namespace", what);
+		break;
+	case EBUSY:
+		warnx_("%s: another process is writing the policy now; try again", what);
+		break;
+	default:
+		warnx_("%s: %s", what, strerror(err));
+	}
+}
+
+static const char *const load_help =
+	"usage: loadpolctl load FILE\n"
+	"\n"
+	"Check FILE, then write it to " POLICY_FILE ", where it replaces the\n"
+	"live policy at once, whole, or not at all.  Says why the kernel refused.\n";
+
+static int cmd_load(int argc, char **argv)
+{
+	struct loadpol_policy *p = NULL;
+	unsigned char *text;
+	size_t len, off = 0;
+	int fd, err;
+
+	if (argc != 2) {
+		fputs(load_help, stderr);
+		return 2;
+	}
+	if (parse_file(argv[1], &p))
+		return 1;
+	loadpol_policy_free(p);
+	err = read_all(argv[1], &text, &len);
+	if (err) {
+		warnx_("%s: %s", argv[1], strerror(-err));
+		return 1;
+	}
+	fd = open(POLICY_FILE, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		explain_refusal(errno, POLICY_FILE);
+		free(text);
+		return 1;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0) {
+			explain_refusal(errno, POLICY_FILE);
+			close(fd);
+			free(text);
+			return 1;
+		}
+		off += n;
+	}
+	free(text);
+	/* The policy takes effect, or is refused, here. */
+	if (close(fd)) {
+		explain_refusal(errno, POLICY_FILE);
+		return 1;
+	}
+	printf("%s: loaded\n", argv[1]);
+	return 0;
+}
+
+static const char *const lock_help =
+	"usage: loadpolctl lock\n"
+	"\n"
+	"Lock the live policy until reboot (" LOCKED_SYSCTL " = 1).\n"
+	"There is no unlock.\n";
+
+static int cmd_lock(int argc, char **argv)
+{
+	int fd;
+
+	if (argc != 1) {
+		fputs(lock_help, stderr);
+		return 2;
+	}
+	fd = open(LOCKED_SYSCTL, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1\n", 2) != 2 || close(fd)) {
+		explain_refusal(errno, LOCKED_SYSCTL);
+		return 1;
+	}
+	printf("loadpol: policy locked until reboot\n");
+	return 0;
+}
+
+static const char *const status_help =
+	"usage: loadpolctl status\n"
+	"\n"
+	"Whether loadpol is active, the live policy's mode, default and rule\n"
+	"counts, and whether it is locked.\n";
+
+static int cmd_status(int argc, char **argv)
+{
+	unsigned int names = 0, digests = 0, requests = 0, other = 0, i;
+	struct loadpol_parse_error error;
+	struct loadpol_policy *p = NULL;
+	unsigned char *buf;
+	size_t len;
+	int err;
+
+	if (argc != 1) {
+		fputs(status_help, stderr);
+		return 2;
+	}
+	err = read_all(LSM_FILE, &buf, &len);
+	if (!err) {
+		chomp(buf, len);
+		printf("active LSMs: %s\n", buf);
+		if (!strstr((char *)buf, "loadpol"))
+			err = -ENOENT;
+		free(buf);
+	}
+	if (err) {
+		explain_refusal(-err, "status");
+		return 1;
+	}
+	err = read_all(POLICY_FILE, &buf, &len);
+	if (err) {
+		explain_refusal(-err, POLICY_FILE);
+		return 1;
+	}
+	if (!len) {
+		free(buf);
+		err = read_all(DEFAULT_PARAM, &buf, &len);
+		if (!err)
+			chomp(buf, len);
+		printf("policy: none loaded; every module event is %s (loadpol.default)\n",
+		       err ? "?" : (char *)buf);
+		if (!err)
+			free(buf);
+	} else {
+		err = loadpol_policy_parse((char *)buf, len, &p, &error);
+		free(buf);
+		if (err) {
+			warnx_("the live policy does not parse here (line %u: %s): is loadpolctl older than the kernel?",
+			       error.line, error.msg);
+			return 1;
+		}
+		for (i = 0; i < p->nr_rules; i++) {
+			u8 keys = p->rules[i].keys;
+
+			if (keys & BIT(LOADPOL_KEY_SHA256))
+				digests++;
+			else if (keys & BIT(LOADPOL_KEY_NAME))
+				names++;
+			else if (keys & BIT(LOADPOL_KEY_REQUEST))
+				requests++;
+			else
+				other++;
+		}
+		printf("policy: mode %s, default %s, %u rules (%u by digest, %u by name, %u request, %u other)\n",
+		       loadpol_mode_name(p->mode), loadpol_action_name(p->default_action),
+		       p->nr_rules, digests, names, requests, other);
+		loadpol_policy_free(p);
+	}
+	printf("locked: %s\n", is_locked() ? "yes, until reboot" : "no");
+	return 0;
+}
+
+/* --- main ----------------------------------------------------------------- */
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *const *help;
+	const char *what;
+} commands[] = {
+	{ "check", cmd_check, &check_help, "validate a policy file" },
+	{ "generate", cmd_generate, &generate_help, "a policy allowing a module tree or the loaded modules" },
+	{ "explain", cmd_explain, &explain_help, "which rule decides a load or a request, and why" },
+	{ "load", cmd_load, &load_help, "replace the live policy" },
+	{ "lock", cmd_lock, &lock_help, "lock the live policy until reboot" },
+	{ "status", cmd_status, &status_help, "the live policy, mode, counts and lock" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: loadpolctl COMMAND [ARGS]  (loadpolctl COMMAND --help for more)\n\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].what);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+			fputs(*commands[i].help, stdout);
+			return 0;
+		}
+		return commands[i].fn(argc - 1, argv + 1);
+	}
+	warnx_("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# loadpolctl_test.sh LOADPOLCTL MODDIR: loadpolctl's offline commands on the
+# host, as TAP.  MODDIR holds built test modules: loadpol_test_a.ko,
+# loadpol_test_a.signed.ko, loadpol_test_b.ko (and .ko.xz or .ko.zst).
+# (The digests against the kernel's: scripts/guest/loadpolctl-test.)
+L=$1
+M=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0 failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+echo "1..14"
+
+printf 'default deny\nallow name=a\n' >"$T/good"
+out=$("$L" check "$T/good")
+ok $? "check accepts a good policy: $out"
+printf 'default deny\n\nallow nam=b\n' >"$T/bad"
+out=$("$L" check "$T/bad" 2>&1)
+[ $? -eq 1 ] && [ "$out" = "$T/bad:3: unknown key 'nam'" ]
+ok $? "check: exit 1 and FILE:LINE: reason"
+printf 'allow\0name=a\n' >"$T/nul"
+out=$("$L" check "$T/nul" 2>&1)
+[ $? -eq 1 ] && echo "$out" | grep -q ":1: "
+ok $? "check reads NUL bytes as the kernel does: $out"
+"$L" check "$T/missing" 2>/dev/null
+[ $? -eq 1 ]
+ok $? "check of a missing file fails"
+"$L" check --help | grep -q '^usage: loadpolctl check FILE'
+ok $? "check --help"
+h=0
+for c in generate explain load lock status; do
+	"$L" $c --help | grep -q "^usage: loadpolctl $c" || h=1
+done
+ok $h "--help on every command"
+
+mkdir -p "$T/tree/sub"
+cp "$M/loadpol_test_a.ko" "$T/tree/"
+cp "$M/loadpol_test_a.signed.ko" "$T/tree/sub/"
+cp "$M"/loadpol_test_b.ko.* "$T/tree/sub/"
+printf 'not a module' >"$T/tree/junk.ko"
+"$L" generate --hash "$T/tree" >"$T/g1" 2>"$T/gen.err" &&
+	"$L" generate --hash "$T/tree" >"$T/g2" 2>/dev/null && cmp -s "$T/g1" "$T/g2"
+ok $? "generate --hash is deterministic"
+grep -q "junk.ko: skipped: not a kernel module" "$T/gen.err"
+ok $? "generate skips what is not a module, and says so"
+a=$(sha256sum "$M/loadpol_test_a.ko" | cut -d' ' -f1)
+b=$(sha256sum "$M/loadpol_test_b.ko" | cut -d' ' -f1)
+[ "$(grep -c "^allow sha256=$a  # loadpol_test_a " "$T/g1")" -eq 2 ]
+ok $? "the signed copy's digest is the unsigned image's"
+grep -q "^allow sha256=$b  # loadpol_test_b sub/loadpol_test_b.ko." "$T/g1"
+ok $? "the compressed module's digest is the decompressed image's"
+"$L" check "$T/g1" >/dev/null
+ok $? "the generated policy passes check"
+"$L" generate "$T/tree" 2>/dev/null >"$T/names"
+[ "$(grep -c '^allow' "$T/names")" -eq 2 ] && grep -qx 'allow name=loadpol_test_a' "$T/names" &&
+	grep -qx 'allow name=loadpol_test_b' "$T/names"
+ok $? "generate by name: one rule per module name"
+
+out=$("$L" explain "$T/g1" "$M/loadpol_test_a.signed.ko")
+[ $? -eq 0 ] && echo "$out" | grep -q "^allow: rule 1 "
+ok $? "explain a load: $(echo "$out" | tail -n 1)"
+printf 'default deny\ndeny request=net-pf-*\nallow request=fs-*\n' >"$T/req"
+out=$("$L" explain "$T/req" --request net-pf-10)
+[ $? -eq 3 ] && echo "$out" | grep -q "^deny: rule 1 ($T/req line 2)"
+ok $? "explain a request: $(echo "$out" | tail -n 1)"
+exit $failed
