@@ -38,6 +38,9 @@ FIXTURE_SETUP(bypass)
 	ASSERT_EQ(0, read_text(MODPROBE_SYSCTL, self->modprobe,
 			       sizeof(self->modprobe)));
 	mkdir(MOUNT_POINT, 0755);
+	/* No module of a test left over from another. */
+	unload("loadpol_test_fs");
+	ASSERT_FALSE(module_loaded("loadpol_test_fs"));
 }
 
 FIXTURE_TEARDOWN(bypass)

@@ -127,10 +127,22 @@ static inline bool module_loaded(const char *name)
 	return found;
 }
 
-/* delete_module(2); returns 0 or -errno. */
+/*
+ * delete_module(2); returns 0 or -errno.  A module still initialising (say,
+ * loaded by a modprobe the kernel started asynchronously) or still in use
+ * for a moment is waited for, up to 5 s.
+ */
 static inline int unload(const char *name)
 {
-	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
+	int i, err = 0;
+
+	for (i = 0; i < 500; i++) {
+		err = syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
+		if (err != -EBUSY && err != -EAGAIN)
+			break;
+		usleep(10000);
+	}
+	return err;
 }
 
 /* Read a small text file into buf, without its trailing newline. */
