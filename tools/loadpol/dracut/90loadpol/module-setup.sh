@@ -1,0 +1,21 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# dracut module: the equivalent of loadpol's initramfs-tools hook and
+# init-bottom script.  Install as /usr/lib/dracut/modules.d/90loadpol/.
+
+check() {
+	[[ -r /etc/loadpol/policy ]] || return 255
+	require_binaries loadpolctl || return 1
+	return 0
+}
+
+depends() {
+	return 0
+}
+
+install() {
+	loadpolctl check /etc/loadpol/policy >/dev/null || return 1
+	inst_binary loadpolctl
+	inst_simple /etc/loadpol/policy
+	inst_hook pre-pivot 99 "$moddir/loadpol-lock.sh"
+}
