@@ -5,10 +5,12 @@
 #   make test   build and run every test; non-zero exit on any failure
 #   make bench  benchmark the policy engine
 #   make fuzz   fuzz the policy parser (FUZZ_SECONDS=3600)
+#   make patches  the upstream series, cover letter included (PATCHES_DIR)
 
 APPEND ?=
+PATCHES_DIR ?= $(CURDIR)/.cache/series-out
 
-.PHONY: all run test build bench fuzz clean distclean
+.PHONY: all run test build bench fuzz patches clean distclean
 
 all: test
 
@@ -33,9 +35,14 @@ fuzz:
 	@scripts/setup-deps
 	@$(MAKE) -s -C tools/loadpol OUT=$(CURDIR)/.cache/out/tools fuzz
 
+# git format-patch mails onto the pristine tree, with a cover letter;
+# scripts/check-series checks them (make test does both).
+patches:
+	@scripts/make-patches $(PATCHES_DIR)
+
 # Remove the build and the guest artifacts; keep the extracted kernel source.
 clean:
-	rm -rf .cache/build .cache/out
+	rm -rf .cache/build* .cache/out* .cache/series-out
 
 # Remove the whole cache, the extracted kernel source included.
 distclean:

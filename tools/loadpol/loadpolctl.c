@@ -12,11 +12,11 @@
  */
 
 #define _GNU_SOURCE
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <linux/elf.h>
 #include <lzma.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -152,67 +152,53 @@ static int unxz(const unsigned char *in, size_t len, unsigned char **outp, size_
 	return 0;
 }
 
+/*
+ * ZSTD_decompress() into a buffer that grows until the image fits: a
+ * result larger than the buffer is one of libzstd's error codes.
+ */
 static int unzstd(const unsigned char *in, size_t len, unsigned char **outp, size_t *outlen)
 {
-	ZSTD_DStream *d = ZSTD_createDStream();
-	ZSTD_inBuffer ib = { in, len, 0 };
-	size_t size = len * 4 + 4096, ret = 1;
+	size_t size = len * 4 + 4096, ret;
 	unsigned char *out = malloc(size);
-	ZSTD_outBuffer ob;
-	size_t done = 0;
 
-	if (!out || !d) {
-		free(out);
-		ZSTD_freeDStream(d);
-		return -ENOMEM;
-	}
-	while (ib.pos < ib.size || ret) {
-		ob = (ZSTD_outBuffer){ out + done, size - done, 0 };
-		ret = ZSTD_decompressStream(d, &ob, &ib);
-		done += ob.pos;
-		if (ZSTD_isError(ret) || (ret && ib.pos == ib.size && ob.pos < ob.size) ||
-		    (done == size && !grow(&out, &size))) {
-			ret = ZSTD_isError(ret) ? ret : (size_t)-1;
-			break;
+	while (out) {
+		ret = ZSTD_decompress(out, size, in, len);
+		if (ret <= size) {
+			*outp = out;
+			*outlen = ret;
+			return 0;
 		}
-		if (!ret && ib.pos == ib.size)
+		if (!grow(&out, &size))
 			break;
 	}
-	ZSTD_freeDStream(d);
-	if (ret) {
-		free(out);
-		return -EBADMSG;
-	}
-	*outp = out;
-	*outlen = done;
-	return 0;
+	free(out);
+	return out ? -EBADMSG : -ENOMEM;
 }
 
-static int ungzip(const unsigned char *in, size_t len, unsigned char **outp, size_t *outlen)
+/* gzip, through zlib's gzread(), which reads the file itself. */
+static int ungzip_file(const char *path, unsigned char **outp, size_t *outlen)
 {
-	z_stream z = { 0 };
-	size_t size = len * 4 + 4096;
+	size_t size = 1 << 20, done = 0;
 	unsigned char *out = malloc(size);
-	int ret;
+	__auto_type gz = gzopen(path, "rb");
+	int n = 0;
 
-	if (!out || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
-		free(out);
-		return -ENOMEM;
+	while (out && gz && (n = gzread(gz, out + done, size - done)) > 0) {
+		done += n;
+		if (done == size && !grow(&out, &size))
+			break;
 	}
-	z.next_in = (unsigned char *)in;
-	z.avail_in = len;
-	do {
-		z.next_out = out + z.total_out;
-		z.avail_out = size - z.total_out;
-		ret = inflate(&z, Z_FINISH);
-	} while ((ret == Z_BUF_ERROR || ret == Z_OK) && !z.avail_out && grow(&out, &size));
-	*outlen = z.total_out;
-	inflateEnd(&z);
-	if (ret != Z_STREAM_END) {
+	if (!out || !gz || n < 0 || done == size) {
+		int err = !out || !gz ? -errno : -EBADMSG;
+
 		free(out);
-		return -EBADMSG;
+		if (gz)
+			gzclose(gz);
+		return err ? err : -ENOMEM;
 	}
+	gzclose(gz);
 	*outp = out;
+	*outlen = done;
 	return 0;
 }
 
@@ -224,12 +210,12 @@ static int read_module(const char *path, unsigned char **imagep, size_t *lenp)
 	size_t len;
 	int err;
 
+	if (ends_with(path, ".gz"))
+		return ungzip_file(path, imagep, lenp);
 	if (ends_with(path, ".xz"))
 		decompress = unxz;
 	else if (ends_with(path, ".zst"))
 		decompress = unzstd;
-	else if (ends_with(path, ".gz"))
-		decompress = ungzip;
 	err = read_all(path, &raw, &len);
 	if (err || !decompress) {
 		*imagep = raw;
@@ -247,8 +233,8 @@ static int read_module(const char *path, unsigned char **imagep, size_t *lenp)
  */
 static int module_name(const unsigned char *img, size_t len, char *name, size_t size)
 {
-	const Elf64_Ehdr *eh = (const void *)img;
-	const Elf64_Shdr *sh, *strtab;
+	const struct elf64_hdr *eh = (const void *)img;
+	const struct elf64_shdr *sh, *strtab;
 	size_t i;
 
 	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
@@ -420,9 +406,9 @@ static int cmd_explain(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (ev.kind == LOADPOL_EV_LOAD && argc - optind == 2)
+	if (ev.kind == LOADPOL_EV_LOAD && argc - optind == 2) {
 		module = argv[optind + 1];
-	else if (!(ev.kind == LOADPOL_EV_REQUEST && argc - optind == 1)) {
+	} else if (!(ev.kind == LOADPOL_EV_REQUEST && argc - optind == 1)) {
 		fputs(explain_help, stderr);
 		return 2;
 	}
@@ -643,7 +629,8 @@ static void explain_refusal(int err, const char *what)
 {
 	switch (err) {
 	case ENOENT:
-		warnx_("%s: loadpol is not active here (is securityfs mounted on /sys/kernel/security, and loadpol in lsm=?)", what);
+		warnx_("%s: loadpol is not active (securityfs not mounted, or no loadpol in lsm=?)",
+		       what);
 		break;
 	case EACCES:
 		warnx_("%s: permission denied: run as root", what);
@@ -652,7 +639,8 @@ static void explain_refusal(int err, const char *what)
 		if (is_locked())
 			warnx_("%s: refused: the policy is locked until reboot", what);
 		else
-			warnx_("%s: refused: needs CAP_MAC_ADMIN in the initial user namespace", what);
+			warnx_("%s: refused: needs CAP_MAC_ADMIN in the initial user namespace",
+			       what);
 		break;
 	case EBUSY:
 		warnx_("%s: another process is writing the policy now; try again", what);
@@ -786,7 +774,7 @@ static int cmd_status(int argc, char **argv)
 		err = loadpol_policy_parse((char *)buf, len, &p, &error);
 		free(buf);
 		if (err) {
-			warnx_("the live policy does not parse here (line %u: %s): is loadpolctl older than the kernel?",
+			warnx_("live policy, line %u: %s: is loadpolctl older than the kernel?",
 			       error.line, error.msg);
 			return 1;
 		}
@@ -802,8 +790,9 @@ static int cmd_status(int argc, char **argv)
 			else
 				other++;
 		}
-		printf("policy: mode %s, default %s, %u rules (%u by digest, %u by name, %u request, %u other)\n",
-		       loadpol_mode_name(p->mode), loadpol_action_name(p->default_action),
+		printf("policy: mode %s, default %s, ", loadpol_mode_name(p->mode),
+		       loadpol_action_name(p->default_action));
+		printf("%u rules (%u by digest, %u by name, %u request, %u other)\n",
 		       p->nr_rules, digests, names, requests, other);
 		loadpol_policy_free(p);
 	}
@@ -820,18 +809,19 @@ static const struct command {
 	const char *what;
 } commands[] = {
 	{ "check", cmd_check, &check_help, "validate a policy file" },
-	{ "generate", cmd_generate, &generate_help, "a policy allowing a module tree or the loaded modules" },
-	{ "explain", cmd_explain, &explain_help, "which rule decides a load or a request, and why" },
+	{ "generate", cmd_generate, &generate_help,
+	  "a policy allowing a module tree or the loaded modules" },
+	{ "explain", cmd_explain, &explain_help, "which rule decides a load or request, and why" },
 	{ "load", cmd_load, &load_help, "replace the live policy" },
 	{ "lock", cmd_lock, &lock_help, "lock the live policy until reboot" },
 	{ "status", cmd_status, &status_help, "the live policy, mode, counts and lock" },
 };
 
-static void usage(FILE *f)
+static void print_commands(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: loadpolctl COMMAND [ARGS]  (loadpolctl COMMAND --help for more)\n\n");
+	fputs("usage: loadpolctl COMMAND [ARGS]  (loadpolctl COMMAND --help for more)\n\n", f);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].what);
 }
@@ -841,11 +831,11 @@ int main(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2) {
-		usage(stderr);
+		print_commands(stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
+		print_commands(stdout);
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
@@ -858,6 +848,6 @@ int main(int argc, char **argv)
 		return commands[i].fn(argc - 1, argv + 1);
 	}
 	warnx_("unknown command '%s'", argv[1]);
-	usage(stderr);
+	print_commands(stderr);
 	return 2;
 }

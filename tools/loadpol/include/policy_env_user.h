@@ -9,7 +9,6 @@
 #ifndef _TOOLS_LOADPOL_POLICY_ENV_USER_H
 #define _TOOLS_LOADPOL_POLICY_ENV_USER_H
 
-
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,11 +20,11 @@
 typedef unsigned char u8;
 typedef unsigned int u32;
 typedef unsigned long long u64;
-typedef unsigned int gfp_t;
 
 #define GFP_KERNEL 0U
+/* As include/linux/compiler_attributes.h defines it. */
 #ifndef __printf
-#define __printf(a, b) __attribute__((__format__(printf, a, b)))
+#define __printf(a, b) __attribute((__format__(printf, a, b)))
 #endif
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -34,22 +33,22 @@ typedef unsigned int gfp_t;
 #endif
 #define BIT(n) (1U << (n))
 
-static inline void *kvmalloc(size_t size, gfp_t gfp)
+static inline void *kvmalloc(size_t size, unsigned int gfp)
 {
 	return malloc(size);
 }
 
-static inline void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
+static inline void *kvmalloc_array(size_t n, size_t size, unsigned int gfp)
 {
 	return size && n > (size_t)-1 / size ? NULL : malloc(n * size);
 }
 
-static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
+static inline void *kvcalloc(size_t n, size_t size, unsigned int gfp)
 {
 	return calloc(n, size);
 }
 
-static inline void *kzalloc(size_t size, gfp_t gfp)
+static inline void *kzalloc(size_t size, unsigned int gfp)
 {
 	return calloc(1, size);
 }

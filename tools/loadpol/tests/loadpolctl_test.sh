@@ -46,6 +46,9 @@ mkdir -p "$T/tree/sub"
 cp "$M/loadpol_test_a.ko" "$T/tree/"
 cp "$M/loadpol_test_a.signed.ko" "$T/tree/sub/"
 cp "$M"/loadpol_test_b.ko.* "$T/tree/sub/"
+mkdir -p "$T/tree/gz" "$T/tree/zst"
+gzip -c "$M/loadpol_test_b.ko" >"$T/tree/gz/loadpol_test_b.ko.gz"
+zstd -q -c "$M/loadpol_test_b.ko" >"$T/tree/zst/loadpol_test_b.ko.zst"
 printf 'not a module' >"$T/tree/junk.ko"
 "$L" generate --hash "$T/tree" >"$T/g1" 2>"$T/gen.err" &&
 	"$L" generate --hash "$T/tree" >"$T/g2" 2>/dev/null && cmp -s "$T/g1" "$T/g2"
@@ -56,8 +59,10 @@ a=$(sha256sum "$M/loadpol_test_a.ko" | cut -d' ' -f1)
 b=$(sha256sum "$M/loadpol_test_b.ko" | cut -d' ' -f1)
 [ "$(grep -c "^allow sha256=$a  # loadpol_test_a " "$T/g1")" -eq 2 ]
 ok $? "the signed copy's digest is the unsigned image's"
-grep -q "^allow sha256=$b  # loadpol_test_b sub/loadpol_test_b.ko." "$T/g1"
-ok $? "the compressed module's digest is the decompressed image's"
+grep -q "^allow sha256=$b  # loadpol_test_b sub/loadpol_test_b.ko." "$T/g1" &&
+	grep -q "^allow sha256=$b  # loadpol_test_b gz/loadpol_test_b.ko.gz" "$T/g1" &&
+	grep -q "^allow sha256=$b  # loadpol_test_b zst/loadpol_test_b.ko.zst" "$T/g1"
+ok $? "compressed modules (the build's, gzip, zstd): the digest is the decompressed image's"
 "$L" check "$T/g1" >/dev/null
 ok $? "the generated policy passes check"
 "$L" generate "$T/tree" 2>/dev/null >"$T/names"

@@ -24,20 +24,27 @@ static u32 rnd(u32 n)
 	return (u32)(rng_state >> 11) % n;
 }
 
-#define PICK(a) (a[rnd(ARRAY_SIZE(a))])
+static const char *pick(const char *const *a, u32 n)
+{
+	return a[rnd(n)];
+}
 
 static const char *const names[] = {
 	"a", "b", "ab", "a_b", "a-b", "ext4", "ext2", "nf_tables", "nf-nat", "x",
 };
+
 static const char *const name_globs[] = {
 	"a*", "*b", "?", "ext[24]", "nf_*", "a[_]b", "*", "[!a]*", "e*t?", "a?b",
 };
+
 static const char *const requests[] = {
 	"fs-ext4", "fs-xfs", "net-pf-10", "net-pf-1", "crypto-sha256", "x",
 };
+
 static const char *const request_globs[] = {
 	"fs-*", "net-pf-?", "*", "net-pf-1*", "crypto-*", "[fn]*",
 };
+
 static const char *const paths[] = { "/lib/m/a.ko", "/tmp/a.ko", "/lib/m/b.ko" };
 static const char *const path_globs[] = { "/lib/*", "*a.ko", "/tmp/*" };
 static const char *const actions[] = { "allow", "deny", "audit" };
@@ -52,17 +59,19 @@ static size_t add(char *buf, size_t at, size_t size, const char *fmt, const char
 
 static size_t random_rule(char *buf, size_t at, size_t size)
 {
-	at = add(buf, at, size, "%s", PICK(actions));
+	at = add(buf, at, size, "%s", pick(actions, ARRAY_SIZE(actions)));
 	if (rnd(8) == 0)			/* match-all, or a request rule */
 		return add(buf, at, size, "%s\n", "");
 	if (rnd(3) == 0) {
 		at = add(buf, at, size, " request=%s",
-			 rnd(2) ? PICK(requests) : PICK(request_globs));
+			 rnd(2) ? pick(requests, ARRAY_SIZE(requests)) :
+			  pick(request_globs, ARRAY_SIZE(request_globs)));
 		return add(buf, at, size, "%s\n", "");
 	}
 	if (rnd(2))
 		at = add(buf, at, size, " name=%s",
-			 rnd(2) ? PICK(names) : PICK(name_globs));
+			 rnd(2) ? pick(names, ARRAY_SIZE(names)) :
+			  pick(name_globs, ARRAY_SIZE(name_globs)));
 	if (rnd(4) == 0) {
 		char hex[2 * LOADPOL_DIGEST_SIZE + 1];
 		const u8 *d = digests[rnd(4)];
@@ -78,7 +87,8 @@ static size_t random_rule(char *buf, size_t at, size_t size)
 		at = add(buf, at, size, " origin=%s", rnd(2) ? "kernel" : "user");
 	if (rnd(6) == 0)
 		at = add(buf, at, size, " path=%s",
-			 rnd(2) ? PICK(paths) : PICK(path_globs));
+			 rnd(2) ? pick(paths, ARRAY_SIZE(paths)) :
+			  pick(path_globs, ARRAY_SIZE(path_globs)));
 	return add(buf, at, size, "%s\n", "");
 }
 
@@ -87,15 +97,15 @@ static void random_event(struct loadpol_event *ev, const u8 **digest)
 	memset(ev, 0, sizeof(*ev));
 	if (rnd(3) == 0) {
 		ev->kind = LOADPOL_EV_REQUEST;
-		ev->request = PICK(requests);
+		ev->request = pick(requests, ARRAY_SIZE(requests));
 		return;
 	}
 	ev->kind = LOADPOL_EV_LOAD;
-	ev->name = PICK(names);
+	ev->name = pick(names, ARRAY_SIZE(names));
 	ev->sha256 = rnd(5) ? digests[rnd(4)] : NULL;
 	ev->sig_ok = rnd(2);
 	ev->origin_kernel = rnd(2);
-	ev->path = rnd(3) ? PICK(paths) : NULL;
+	ev->path = rnd(3) ? pick(paths, ARRAY_SIZE(paths)) : NULL;
 	*digest = ev->sha256;
 }
 
@@ -124,7 +134,8 @@ int main(int argc, char **argv)
 		size_t len = 0;
 
 		if (rnd(2))
-			len = add(text, len, sizeof(text), "default %s\n", PICK(actions));
+			len = add(text, len, sizeof(text), "default %s\n",
+				  pick(actions, ARRAY_SIZE(actions)));
 		for (i = 0; i < n; i++)
 			len = random_rule(text, len, sizeof(text));
 		if (loadpol_policy_parse(text, len, &policy, &error)) {

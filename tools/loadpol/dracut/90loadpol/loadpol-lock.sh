@@ -5,7 +5,7 @@
 type die >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
 [ -e /sys/kernel/security/loadpol ] ||
-	mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+	mount -t securityfs none /sys/kernel/security 2>/dev/null
 if [ -e /sys/kernel/security/loadpol ]; then
 	loadpolctl load /etc/loadpol/policy >/dev/null ||
 		die "loadpol: the kernel refused /etc/loadpol/policy"

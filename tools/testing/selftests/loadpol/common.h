@@ -24,10 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef __printf
-#define __printf(a, b) __attribute__((format(printf, a, b)))
-#endif
-
+/* __printf() and the rest come from kselftest.h, included first. */
 #ifndef MODULE_INIT_COMPRESSED_FILE
 #define MODULE_INIT_COMPRESSED_FILE 4
 #endif

@@ -181,10 +181,11 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	for (i = 0; i < ARRAY_SIZE(fns); i++)
 		pthread_join(threads[i], NULL);
 	s.seconds = now() - t0;
-	printf("# stress: %.0f s: %.1f loads/s, %.1f requests/s, %.1f swaps/s, "
-	       "%.1f refused writes/s, %.1f reads/s, %lu wrong\n", s.seconds, s.loads / s.seconds, s.requests / s.seconds,
-	       s.swaps / s.seconds, s.refused / s.seconds, s.reads / s.seconds,
-	       s.bad);
+	printf("# stress: %.0f s: %.1f loads/s, %.1f requests/s,", s.seconds,
+	       s.loads / s.seconds, s.requests / s.seconds);
+	printf(" %.1f swaps/s, %.1f refused writes/s,", s.swaps / s.seconds,
+	       s.refused / s.seconds);
+	printf(" %.1f reads/s, %lu wrong\n", s.reads / s.seconds, s.bad);
 	for (i = 0; i < NR_WRONG; i++)
 		if (s.wrong[i])
 			TH_LOG("%s: %lu times, first with errno %d", wrong_names[i],

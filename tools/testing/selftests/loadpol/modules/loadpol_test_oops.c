@@ -9,11 +9,11 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
-static int * volatile loadpol_test_oops_ptr;
+static int *loadpol_test_oops_ptr;
 
 static int __init loadpol_test_oops_init(void)
 {
-	return *loadpol_test_oops_ptr;	/* NULL: oops on purpose */
+	return *READ_ONCE(loadpol_test_oops_ptr);	/* NULL: oops on purpose */
 }
 module_init(loadpol_test_oops_init);
 
