@@ -20,29 +20,6 @@
 
 #define GOOD "mode enforce\ndefault allow\ndeny name=loadpol_test_fs\n"
 
-/* Write @len bytes in @chunk-byte writes and close; 0 or the first -errno. */
-static int write_policy_bytes(const char *text, size_t len, size_t chunk)
-{
-	int fd = open(POLICY_FILE, O_WRONLY | O_CLOEXEC);
-	size_t off = 0;
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (off < len && !err) {
-		size_t n = len - off < chunk ? len - off : chunk;
-		ssize_t w = write(fd, text + off, n);
-
-		if (w < 0)
-			err = -errno;
-		else
-			off += w;
-	}
-	if (close(fd) && !err)
-		err = -errno;
-	return err;
-}
-
 static void run_bad_cases(struct __test_metadata *_metadata, bool small_writes)
 {
 	char before[256], after[256], record[AUDIT_TEXT_MAX];
@@ -76,7 +53,7 @@ static void run_bad_cases(struct __test_metadata *_metadata, bool small_writes)
 		}
 		chunk = !small_writes ? (len ? len : 1) :
 			len > (1 << 20) ? 65536 : len > 65536 ? 4093 : 1;
-		err = write_policy_bytes(text, len, chunk);
+		err = policy_write_len(text, len, chunk);
 		free(generated);
 		EXPECT_EQ(c->err, err)
 			TH_LOG("%s (%zu bytes, %zu at a time): errno %d, expected %d",

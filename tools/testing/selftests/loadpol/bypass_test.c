@@ -205,7 +205,9 @@ static void use_forking_wrapper(struct __test_metadata *_metadata)
 #define KERNEL_ONLY "default deny\nallow name=loadpol_test_req\n"		\
 	"allow request=*\naudit name=loadpol_test_fs origin=kernel\n"
 
-TEST_F(bypass, autoload_by_the_kernels_modprobe_reads_kernel)
+/* Mount loadpoltestfs: its module, autoloaded, must read origin=kernel. */
+static void autoload_reads_kernel(struct __test_metadata *_metadata,
+				  struct _test_data_bypass *self)
 {
 	ASSERT_EQ(0, policy_write(KERNEL_ONLY));
 	EXPECT_EQ(0, mount("none", MOUNT_POINT, "loadpoltestfs", 0, NULL))
@@ -217,17 +219,15 @@ TEST_F(bypass, autoload_by_the_kernels_modprobe_reads_kernel)
 						       " origin=kernel ", NULL }));
 }
 
+TEST_F(bypass, autoload_by_the_kernels_modprobe_reads_kernel)
+{
+	autoload_reads_kernel(_metadata, self);
+}
+
 TEST_F(bypass, autoload_through_a_forking_wrapper_reads_kernel)
 {
 	use_forking_wrapper(_metadata);
-	ASSERT_EQ(0, policy_write(KERNEL_ONLY));
-	EXPECT_EQ(0, mount("none", MOUNT_POINT, "loadpoltestfs", 0, NULL))
-		TH_LOG("mount: %s", strerror(errno));
-	EXPECT_TRUE(module_loaded("loadpol_test_fs"));
-	EXPECT_EQ(0, audit_find(self->audit, AUDIT_LOADPOL_DECISION, self->record,
-				sizeof(self->record), WAIT_MS,
-				(const char *const[]){ "name=\"loadpol_test_fs\"",
-						       " origin=kernel ", NULL }));
+	autoload_reads_kernel(_metadata, self);
 }
 
 TEST_F(bypass, request_module_wait_proc_reads_kernel)

@@ -177,12 +177,12 @@ static inline int write_text(const char *path, const char *text)
 #define POLICY_FILE "/sys/kernel/security/loadpol/policy"
 
 /*
- * Write a policy in chunks of @chunk bytes (0: one write) and close;
- * returns 0 or the -errno of the open, a write or the close.
+ * Write @len bytes of policy in chunks of @chunk bytes (0: one write) and
+ * close; returns 0 or the -errno of the open, a write or the close.
  */
-static inline int policy_write_chunked(const char *text, size_t chunk)
+static inline int policy_write_len(const char *text, size_t len, size_t chunk)
 {
-	size_t len = strlen(text), off = 0;
+	size_t off = 0;
 	int fd = open(POLICY_FILE, O_WRONLY | O_CLOEXEC);
 	int err = 0;
 
@@ -202,6 +202,12 @@ static inline int policy_write_chunked(const char *text, size_t chunk)
 	if (close(fd) && !err)
 		err = -errno;
 	return err;
+}
+
+/* The same for a string. */
+static inline int policy_write_chunked(const char *text, size_t chunk)
+{
+	return policy_write_len(text, strlen(text), chunk);
 }
 
 static inline int policy_write(const char *text)

@@ -3,7 +3,7 @@
  * loadpol selftests: a syscall-level fuzz loop.  For LOADPOL_FUZZ_SECONDS
  * (default 20), mutated policies (bytes flipped, inserted and deleted,
  * tokens of the language spliced in, lines duplicated and cut) are written
- * to the real policy file in random chunks while another thread loads and
+ * to the real policy file in chunks of a random size while another thread loads and
  * unloads modules.  The userspace build of the same engine is the oracle:
  * the kernel must accept exactly what it accepts, with the same errno, read
  * back exactly its canonical text, and keep the old policy on a refusal.
@@ -99,28 +99,6 @@ static void mutate(char *t, size_t *len)
 	}
 }
 
-static int write_chunks(const char *t, size_t len)
-{
-	int fd = open(POLICY_FILE, O_WRONLY | O_CLOEXEC);
-	size_t off = 0;
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (off < len && !err) {
-		size_t n = 1 + rnd(len - off);
-		ssize_t w = write(fd, t + off, n);
-
-		if (w < 0)
-			err = -errno;
-		else
-			off += w;
-	}
-	if (close(fd) && !err)
-		err = -errno;
-	return err;
-}
-
 static bool stop;
 
 static void *loads(void *arg)
@@ -170,7 +148,7 @@ TEST_F_TIMEOUT(fuzz, kernel_agrees_with_the_engine, 600)
 		memcpy(text, seed, len);
 		mutate(text, &len);
 		want = loadpol_policy_parse(text, len, &p, &error);
-		got = len ? write_chunks(text, len) : policy_write("");
+		got = policy_write_len(text, len, 1 + rnd(len));
 		if (policy_read(back, sizeof(back)) < 0)
 			wrong++;
 		if (got != want) {
