@@ -27,10 +27,12 @@ static void log_string(struct audit_buffer *ab, const char *key,
  * @event: the event decided
  * @decision: the action and the rule that decided
  * @mode: the mode of the policy in force
+ * @flaw: why the image was refused whatever the rules say (one token), or
+ *	NULL when a rule or the default decided
  */
 void loadpol_audit_decision(const struct loadpol_event *event,
 			    const struct loadpol_decision *decision,
-			    enum loadpol_mode mode)
+			    enum loadpol_mode mode, const char *flaw)
 {
 	struct audit_buffer *ab;
 
@@ -48,6 +50,10 @@ void loadpol_audit_decision(const struct loadpol_event *event,
 				 event->origin_kernel ? "kernel" : "user");
 		if (event->path)
 			log_string(ab, "path", event->path);
+		if (event->modinfo_name)
+			log_string(ab, "modinfo_name", event->modinfo_name);
+		if (event->request)
+			log_string(ab, "request", event->request);
 	} else {
 		audit_log_format(ab, "op=request");
 		log_string(ab, "request", event->request);
@@ -55,7 +61,9 @@ void loadpol_audit_decision(const struct loadpol_event *event,
 	audit_log_format(ab, " action=%s mode=%s",
 			 loadpol_action_name(decision->action),
 			 loadpol_mode_name(mode));
-	if (decision->rule < 0)
+	if (flaw)
+		audit_log_format(ab, " rule=none reason=%s", flaw);
+	else if (decision->rule < 0)
 		audit_log_format(ab, " rule=default");
 	else
 		audit_log_format(ab, " rule=%d", decision->rule + 1);

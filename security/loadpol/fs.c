@@ -4,16 +4,22 @@
  *
  * Reading gives the live policy in canonical form, as it was when the file
  * was opened.  Writing replaces it: the text may come in any number of
- * write(2) calls and takes effect when the writer closes its last
- * descriptor of the file; a text that does not parse changes nothing and
+ * write(2) calls; the first close(2) of a descriptor of the open file after
+ * a write applies it, and a text that does not parse changes nothing and
  * that close(2) returns its error.  One writer at a time.
  *
  * ->flush runs at every close(2) of a descriptor, and is the only file
- * operation whose result close(2) reports; a shell redirection dups the
- * file and closes the original before anything is written.  So the text is
- * applied by the flush that drops the last reference, or, if another
- * thread still held one then (a write in flight), by ->release, where the
- * error can only be logged and audited.
+ * operation whose result close(2) reports.  A shell redirection dups the
+ * file and closes the original before anything is written: a close before
+ * any write commits nothing.  After the commit, writes on any descriptor of
+ * the open file fail with -EINVAL.  Writes and the commit are serialised by
+ * the writer's mutex, whatever reaches ->write concurrently (threads
+ * sharing a descriptor or dups of it, pwrite(2), io_uring), so the text
+ * applied is the writes that completed before the commit, whole, in the
+ * order they took the mutex.  If the open file is released without a
+ * flush after its last write (its last reference was not a descriptor),
+ * ->release applies the text and the error can only be logged and
+ * audited.
  *
  * Copyright (C) 2026 The loadpol developers
  */
@@ -22,6 +28,7 @@
 
 #include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/mutex.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -30,17 +37,21 @@
 
 /**
  * struct loadpol_writer - a policy text being written
+ * @lock: serialises writes and the commit
  * @buf: the text so far
  * @len: its length
  * @size: size of @buf
  * @err: an error that ends the write (-EFBIG), reported again on close
+ * @written: a write(2) reached the file: the next close commits
  * @done: the text was applied (or refused)
  */
 struct loadpol_writer {
+	struct mutex lock;	/* serialises writes and the commit */
 	char *buf;
 	size_t len;
 	size_t size;
 	int err;
+	bool written;
 	bool done;
 };
 
@@ -62,11 +73,12 @@ static int loadpol_policy_open(struct inode *inode, struct file *file)
 		return -EPERM;
 	if (test_and_set_bit_lock(0, &loadpol_writer_busy))
 		return -EBUSY;
-	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
 	if (!w) {
 		clear_bit_unlock(0, &loadpol_writer_busy);
 		return -ENOMEM;
 	}
+	mutex_init(&w->lock);
 	file->private_data = w;
 	return 0;
 }
@@ -89,7 +101,7 @@ static int loadpol_writer_grow(struct loadpol_writer *w, size_t need)
 	char *buf;
 
 	size = min_t(size_t, size, LOADPOL_MAX_SIZE);
-	buf = kvmalloc(size, GFP_KERNEL);
+	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	if (w->len)
@@ -100,32 +112,50 @@ static int loadpol_writer_grow(struct loadpol_writer *w, size_t need)
 	return 0;
 }
 
+/*
+ * The text is appended whatever the offset (pwrite(2) too): it is one
+ * stream.
+ */
 static ssize_t loadpol_policy_write(struct file *file, const char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
 	struct loadpol_writer *w = file->private_data;
-	int err;
+	ssize_t ret;
 
-	if (w->done)
-		return -EINVAL;
-	if (w->err)
-		return w->err;
+	if (mutex_lock_interruptible(&w->lock))
+		return -EINTR;
+	w->written = true;
+	if (w->done) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (w->err) {
+		ret = w->err;
+		goto out;
+	}
 	if (count > LOADPOL_MAX_SIZE - w->len) {
 		w->err = -EFBIG;
-		return w->err;
+		ret = w->err;
+		goto out;
 	}
 	if (w->len + count > w->size) {
-		err = loadpol_writer_grow(w, w->len + count);
-		if (err)
-			return err;
+		ret = loadpol_writer_grow(w, w->len + count);
+		if (ret)
+			goto out;
 	}
-	if (copy_from_user(w->buf + w->len, ubuf, count))
-		return -EFAULT;
+	if (copy_from_user(w->buf + w->len, ubuf, count)) {
+		ret = -EFAULT;
+		goto out;
+	}
 	w->len += count;
 	*ppos += count;
-	return count;
+	ret = count;
+out:
+	mutex_unlock(&w->lock);
+	return ret;
 }
 
+/* Called with w->lock held, once. */
 static int loadpol_writer_apply(struct loadpol_writer *w)
 {
 	struct loadpol_parse_error error = {};
@@ -140,13 +170,19 @@ static int loadpol_writer_apply(struct loadpol_writer *w)
 	return loadpol_set_policy(w->buf ? w->buf : "", w->len, &error);
 }
 
+/* The first close(2) after a write commits the text. */
 static int loadpol_policy_flush(struct file *file, fl_owner_t id)
 {
 	struct loadpol_writer *w = file->private_data;
+	int err = 0;
 
-	if (!(file->f_mode & FMODE_WRITE) || w->done || file_count(file) > 1)
+	if (!(file->f_mode & FMODE_WRITE))
 		return 0;
-	return loadpol_writer_apply(w);
+	mutex_lock(&w->lock);
+	if (w->written && !w->done)
+		err = loadpol_writer_apply(w);
+	mutex_unlock(&w->lock);
+	return err;
 }
 
 static int loadpol_policy_release(struct inode *inode, struct file *file)
@@ -157,8 +193,10 @@ static int loadpol_policy_release(struct inode *inode, struct file *file)
 		loadpol_live_put(file->private_data);
 		return 0;
 	}
-	if (!w->done)
+	/* Nobody else holds the file any more: no lock needed. */
+	if (w->written && !w->done)
 		loadpol_writer_apply(w);
+	mutex_destroy(&w->lock);
 	kvfree(w->buf);
 	kfree(w);
 	clear_bit_unlock(0, &loadpol_writer_busy);

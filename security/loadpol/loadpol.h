@@ -31,11 +31,11 @@ struct loadpol_live {
 
 /**
  * enum loadpol_origin - who is loading modules, as far as loadpol knows
- * @LOADPOL_ORIGIN_USER: any task not below the kernel's modprobe
- * @LOADPOL_ORIGIN_HELPER: a usermode helper the kernel forked, before its
- *	exec tells whether it runs modprobe
- * @LOADPOL_ORIGIN_KERNEL: modprobe run by request_module(), and every task
- *	it execs or forks
+ * @LOADPOL_ORIGIN_USER: any task but the kernel's modprobe
+ * @LOADPOL_ORIGIN_HELPER: the usermode helper request_module() started,
+ *	before it executes modprobe_path
+ * @LOADPOL_ORIGIN_KERNEL: that helper running modprobe_path, and its forks
+ *	until they execute anything
  */
 enum loadpol_origin {
 	LOADPOL_ORIGIN_USER,
@@ -48,10 +48,12 @@ enum loadpol_origin {
  * @origin: see enum loadpol_origin
  * @path: path of the module file finit_module(2) is reading, until the
  *	module's load is decided
+ * @request: for the kernel's modprobe, the module request it serves
  */
 struct loadpol_task {
 	u8 origin;
 	char *path;
+	char *request;
 };
 
 extern struct lsm_blob_sizes loadpol_blob_sizes;
@@ -80,12 +82,13 @@ int loadpol_set_policy(const char *text, size_t len,
 bool loadpol_is_locked(void);
 void loadpol_lock(void);
 void loadpol_init_state(void);
+void loadpol_audit_boot(void);
 int loadpol_init_sysctl(void);
 
 /* audit.c */
 void loadpol_audit_decision(const struct loadpol_event *event,
 			    const struct loadpol_decision *decision,
-			    enum loadpol_mode mode);
+			    enum loadpol_mode mode, const char *flaw);
 void loadpol_audit_policy(int err, const struct loadpol_policy *policy,
 			  const u8 *text_digest,
 			  const struct loadpol_parse_error *error);

@@ -13,9 +13,12 @@
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/init.h>
-#include <linux/kmod.h>
 #include <linux/lsm_hooks.h>
 #include <linux/moduleparam.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/security.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <uapi/linux/lsm.h>
@@ -25,7 +28,11 @@
 /* What happens to an event before any policy is written. */
 enum loadpol_action loadpol_boot_default __ro_after_init = LOADPOL_ALLOW;
 static bool loadpol_enabled __ro_after_init;
+/* Published once by loadpol_init_crypto(), with release/acquire. */
 static struct crypto_shash *loadpol_tfm;
+
+/* Bytes hashed between two chances to reschedule. */
+#define LOADPOL_HASH_CHUNK	SZ_256K
 
 static const char *const loadpol_boot_defaults[] = {
 	[LOADPOL_ALLOW] = "allow",
@@ -82,27 +89,67 @@ static const struct kernel_param_ops loadpol_default_ops = {
 module_param_cb(default, &loadpol_default_ops, &loadpol_boot_default, 0444);
 MODULE_PARM_DESC(default, "Action before a policy is loaded: allow or deny");
 
+/* The generic library, before the crypto API's SHA-256 is published. */
+static void loadpol_sha256_lib(const u8 *data, size_t len, u8 *digest)
+{
+	struct sha256_state state;
+	size_t n;
+
+	sha256_init(&state);
+	for (; len; data += n, len -= n) {
+		n = min_t(size_t, len, LOADPOL_HASH_CHUNK);
+		sha256_update(&state, data, n);
+		cond_resched();
+	}
+	sha256_final(&state, digest);
+}
+
+/* The crypto API's SHA-256, in chunks. */
+static int loadpol_sha256_tfm(struct crypto_shash *tfm, const u8 *p,
+			      size_t len, u8 *digest)
+{
+	SHASH_DESC_ON_STACK(desc, tfm);
+	size_t n;
+	int err;
+
+	desc->tfm = tfm;
+	err = crypto_shash_init(desc);
+	for (; !err && len; p += n, len -= n) {
+		n = min_t(size_t, len, LOADPOL_HASH_CHUNK);
+		err = crypto_shash_update(desc, p, n);
+		cond_resched();
+	}
+	if (!err)
+		err = crypto_shash_final(desc, digest);
+	shash_desc_zero(desc);
+	return err;
+}
+
 /**
  * loadpol_sha256() - SHA-256 of a buffer
  * @data: the buffer
- * @len: its length
+ * @len: its length, which may exceed 4 GiB
  * @digest: where the 32-byte digest goes
  *
  * Through the crypto API, so that the architecture's accelerated SHA-256 is
  * used, once it is registered (late_initcall); before that, through the
- * generic library, which gives the same digest.
+ * generic library, which gives the same digest.  The buffer is hashed in
+ * chunks of LOADPOL_HASH_CHUNK bytes, each with its own FPU section where
+ * the architecture needs one, with a chance to reschedule between them.
+ * Must be called where sleeping is allowed.
  *
  * Return: 0 or a negative errno from the crypto API.
  */
 int loadpol_sha256(const void *data, size_t len, u8 *digest)
 {
-	struct crypto_shash *tfm = READ_ONCE(loadpol_tfm);
+	/* Pairs with the release in loadpol_init_crypto(). */
+	struct crypto_shash *tfm = smp_load_acquire(&loadpol_tfm);
 
 	if (!tfm) {
-		sha256(data, len, digest);
+		loadpol_sha256_lib(data, len, digest);
 		return 0;
 	}
-	return crypto_shash_tfm_digest(tfm, data, len, digest);
+	return loadpol_sha256_tfm(tfm, data, len, digest);
 }
 
 /* The digest of a module image as linked, without an appended signature. */
@@ -113,9 +160,14 @@ static int loadpol_image_digest(const void *image, size_t len, u8 *digest)
 	return err ? err : loadpol_sha256(image, len, digest);
 }
 
-/* Decide an event with the live policy, or the boot default without one. */
+/*
+ * Decide an event with the live policy, or the boot default without one.
+ * @flaw, when not NULL, is why the image is refused whatever the rules say
+ * (a reason token for the record); it is still only recorded, not refused,
+ * in permissive mode.
+ */
 static int loadpol_check(const struct loadpol_live *live,
-			 const struct loadpol_event *event)
+			 const struct loadpol_event *event, const char *flaw)
 {
 	struct loadpol_decision decision = {
 		.action = loadpol_boot_default,
@@ -123,40 +175,53 @@ static int loadpol_check(const struct loadpol_live *live,
 	};
 	enum loadpol_mode mode = LOADPOL_ENFORCE;
 
-	if (live) {
-		loadpol_decide(live->policy, event, &decision);
+	if (live)
 		mode = live->policy->mode;
-	}
+	if (flaw)
+		decision.action = LOADPOL_DENY;
+	else if (live)
+		loadpol_decide(live->policy, event, &decision);
 	if (decision.action == LOADPOL_ALLOW)
 		return 0;
-	loadpol_audit_decision(event, &decision, mode);
+	loadpol_audit_decision(event, &decision, mode, flaw);
 	if (decision.action == LOADPOL_DENY && mode == LOADPOL_ENFORCE)
 		return -EPERM;
 	return 0;
 }
 
-static int loadpol_module_load(const char *name, const void *image,
-			       size_t len, bool sig_ok)
+static int loadpol_module_load(const char *name, const char *modinfo_name,
+			       const void *image, size_t len, bool sig_ok)
 {
 	struct loadpol_task *task = loadpol_task(current);
+	bool kernel = READ_ONCE(task->origin) == LOADPOL_ORIGIN_KERNEL;
 	struct loadpol_event event = {
 		.kind = LOADPOL_EV_LOAD,
 		.name = name,
 		.sig_ok = sig_ok,
-		.origin_kernel = task->origin == LOADPOL_ORIGIN_KERNEL,
+		.origin_kernel = kernel,
 		.path = task->path,
+		.request = kernel ? task->request : NULL,
 	};
 	struct loadpol_live *live = loadpol_live_get();
 	u8 digest[LOADPOL_DIGEST_SIZE];
-	int err = 0;
+	const char *flaw = NULL;
+	int err;
 
-	/* One policy decides, from the digest it needs to the action. */
-	if (live && live->policy->needs_digest) {
-		err = loadpol_image_digest(image, len, digest);
-		event.sha256 = digest;
+	/*
+	 * The module registers under @name; a .modinfo name= that says
+	 * otherwise is a crafted image claiming a name it will not have.
+	 */
+	if (strcmp(name, modinfo_name)) {
+		event.modinfo_name = modinfo_name;
+		flaw = "name_mismatch";
+	} else if (live && live->policy->needs_digest) {
+		/* One policy decides, from the digest it needs to the action. */
+		if (loadpol_image_digest(image, len, digest))
+			flaw = "digest_error";
+		else
+			event.sha256 = digest;
 	}
-	if (!err)
-		err = loadpol_check(live, &event);
+	err = loadpol_check(live, &event, flaw);
 	loadpol_live_put(live);
 	kfree(task->path);
 	task->path = NULL;
@@ -170,10 +235,27 @@ static int loadpol_module_request(char *kmod_name)
 		.request = kmod_name,
 	};
 	struct loadpol_live *live = loadpol_live_get();
-	int err = loadpol_check(live, &event);
+	int err = loadpol_check(live, &event, NULL);
 
 	loadpol_live_put(live);
 	return err;
+}
+
+/*
+ * The helper request_module() started, before it executes modprobe_path:
+ * the only way a task becomes the kernel's modprobe.
+ */
+static int loadpol_module_helper(const char *kmod_name)
+{
+	struct loadpol_task *task = loadpol_task(current);
+	char *request = kstrdup(kmod_name, GFP_KERNEL_ACCOUNT);
+
+	if (!request)
+		return -ENOMEM;
+	kfree(task->request);
+	task->request = request;
+	WRITE_ONCE(task->origin, LOADPOL_ORIGIN_HELPER);
+	return 0;
 }
 
 /* finit_module(2) reads the module file: remember its path for the load. */
@@ -212,39 +294,76 @@ static int loadpol_kernel_load_data(enum kernel_load_data_id id, bool contents)
 }
 
 /*
- * A task forked by a kernel thread that is not itself a kernel thread is a
- * usermode helper (call_usermodehelper(), for UMH_WAIT_PROC and, with
- * CLONE_PARENT, UMH_WAIT_EXEC alike); init, forked by the idle task, is
- * not.  Every other task inherits its parent's origin.  Userspace cannot
- * make a kernel thread fork it, so it cannot make its loads read "kernel".
+ * A fork of the kernel's modprobe is still the kernel's modprobe (the same
+ * program); every other task, a fork of a kernel thread included, starts
+ * as user.  Only loadpol_module_helper() makes a task kernel's.
  */
 static int loadpol_task_alloc(struct task_struct *task,
 			      unsigned long clone_flags)
 {
+	const struct loadpol_task *parent = loadpol_task(current);
 	struct loadpol_task *child = loadpol_task(task);
 
 	child->path = NULL;
-	if ((current->flags & PF_KTHREAD) && !(task->flags & PF_KTHREAD) &&
-	    !is_idle_task(current))
-		child->origin = LOADPOL_ORIGIN_HELPER;
-	else
-		child->origin = loadpol_task(current)->origin;
+	child->request = NULL;
+	child->origin = LOADPOL_ORIGIN_USER;
+	if (parent->origin == LOADPOL_ORIGIN_KERNEL && parent->request) {
+		child->request = kstrdup(parent->request, GFP_KERNEL_ACCOUNT);
+		if (!child->request)
+			return -ENOMEM;
+		child->origin = LOADPOL_ORIGIN_KERNEL;
+	}
 	return 0;
 }
 
 static void loadpol_task_free(struct task_struct *task)
 {
-	kfree(loadpol_task(task)->path);
+	struct loadpol_task *t = loadpol_task(task);
+
+	kfree(t->path);
+	kfree(t->request);
 }
 
-/* A helper's first exec tells whether it is the kernel's modprobe. */
+/*
+ * The helper's exec of modprobe_path makes it the kernel's modprobe,
+ * unless a tracer is attached then; any other exec (modprobe's "install"
+ * commands, a wrapper's child) is a program of someone else's choosing,
+ * and runs as user.
+ */
 static int loadpol_bprm_creds_for_exec(struct linux_binprm *bprm)
 {
 	struct loadpol_task *task = loadpol_task(current);
 
-	if (task->origin == LOADPOL_ORIGIN_HELPER)
-		task->origin = strcmp(bprm->filename, modprobe_path) ?
-			       LOADPOL_ORIGIN_USER : LOADPOL_ORIGIN_KERNEL;
+	switch (task->origin) {
+	case LOADPOL_ORIGIN_HELPER:
+		if (!(bprm->unsafe & LSM_UNSAFE_PTRACE)) {
+			WRITE_ONCE(task->origin, LOADPOL_ORIGIN_KERNEL);
+			break;
+		}
+		fallthrough;
+	case LOADPOL_ORIGIN_KERNEL:
+		WRITE_ONCE(task->origin, LOADPOL_ORIGIN_USER);
+		kfree(task->request);
+		task->request = NULL;
+		break;
+	}
+	return 0;
+}
+
+/* Nobody, root included, attaches to the kernel's modprobe. */
+static int loadpol_ptrace_access_check(struct task_struct *child,
+				       unsigned int mode)
+{
+	if ((mode & PTRACE_MODE_ATTACH) &&
+	    READ_ONCE(loadpol_task(child)->origin) != LOADPOL_ORIGIN_USER)
+		return -EPERM;
+	return 0;
+}
+
+static int loadpol_ptrace_traceme(struct task_struct *parent)
+{
+	if (READ_ONCE(loadpol_task(current)->origin) != LOADPOL_ORIGIN_USER)
+		return -EPERM;
 	return 0;
 }
 
@@ -260,11 +379,14 @@ static const struct lsm_id loadpol_lsmid = {
 static struct security_hook_list loadpol_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(kernel_module_load, loadpol_module_load),
 	LSM_HOOK_INIT(kernel_module_request, loadpol_module_request),
+	LSM_HOOK_INIT(kernel_module_helper, loadpol_module_helper),
 	LSM_HOOK_INIT(kernel_read_file, loadpol_kernel_read_file),
 	LSM_HOOK_INIT(kernel_load_data, loadpol_kernel_load_data),
 	LSM_HOOK_INIT(task_alloc, loadpol_task_alloc),
 	LSM_HOOK_INIT(task_free, loadpol_task_free),
 	LSM_HOOK_INIT(bprm_creds_for_exec, loadpol_bprm_creds_for_exec),
+	LSM_HOOK_INIT(ptrace_access_check, loadpol_ptrace_access_check),
+	LSM_HOOK_INIT(ptrace_traceme, loadpol_ptrace_traceme),
 };
 
 static int __init loadpol_init(void)
@@ -291,6 +413,7 @@ static int __init loadpol_init_interfaces(void)
 
 	if (!loadpol_enabled)
 		return 0;
+	loadpol_audit_boot();
 	err = loadpol_init_fs();
 	if (!err)
 		err = loadpol_init_sysctl();
@@ -313,7 +436,8 @@ static int __init loadpol_init_crypto(void)
 			PTR_ERR(tfm));
 		return 0;
 	}
-	WRITE_ONCE(loadpol_tfm, tfm);
+	/* Pairs with the acquire in loadpol_sha256(): a whole tfm. */
+	smp_store_release(&loadpol_tfm, tfm);
 	pr_info("module digests by %s\n", crypto_shash_driver_name(tfm));
 	return 0;
 }

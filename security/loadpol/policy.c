@@ -284,8 +284,8 @@ static int index_build(struct loadpol_index *ix, struct posting *post, u32 n)
 		groups += !i || post[i].hash != post[i - 1].hash;
 	while (size < 2 * groups)
 		size <<= 1;
-	ix->slots = kvcalloc(size, sizeof(*ix->slots), GFP_KERNEL);
-	ix->rules = kvmalloc_array(n, sizeof(*ix->rules), GFP_KERNEL);
+	ix->slots = kvcalloc(size, sizeof(*ix->slots), GFP_KERNEL_ACCOUNT);
+	ix->rules = kvmalloc_array(n, sizeof(*ix->rules), GFP_KERNEL_ACCOUNT);
 	if (!ix->slots || !ix->rules)
 		return -ENOMEM;
 	ix->mask = size - 1;
@@ -342,9 +342,13 @@ static u32 scan_first_match(const struct loadpol_policy *policy,
 {
 	u32 i;
 
-	for (i = 0; i < n && list[i] < best; i++)
+	for (i = 0; i < n && list[i] < best; i++) {
 		if (loadpol_rule_matches(&policy->rules[list[i]], event))
 			return list[i];
+		/* Hundreds of thousands of globs must not stall the CPU. */
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
 	return best;
 }
 
@@ -410,7 +414,8 @@ static void set_decision(const struct loadpol_policy *policy, u32 rule,
  * @decision: where the outcome goes
  *
  * The first rule in file order that matches decides; if none does, the
- * policy's default.  Never sleeps, never allocates.
+ * policy's default.  Never allocates; may reschedule in a long scan of
+ * glob rules, so it is called where sleeping is allowed.
  */
 void loadpol_decide(const struct loadpol_policy *policy,
 		    const struct loadpol_event *event,
@@ -764,7 +769,7 @@ static struct loadpol_rule *new_rule(struct parser *ps)
 	if (policy->nr_rules == ps->cap) {
 		u32 cap = ps->cap ? 2 * ps->cap : 64;
 
-		rules = kvmalloc_array(cap, sizeof(*rules), GFP_KERNEL);
+		rules = kvmalloc_array(cap, sizeof(*rules), GFP_KERNEL_ACCOUNT);
 		if (!rules)
 			return NULL;
 		if (policy->nr_rules)
@@ -878,12 +883,12 @@ static int compile(struct loadpol_policy *policy)
 	int err = -ENOMEM;
 
 	for (j = 0; j < ARRAY_SIZE(ix); j++) {
-		post[j] = kvmalloc_array(n + 1, sizeof(*post[j]), GFP_KERNEL);
+		post[j] = kvmalloc_array(n + 1, sizeof(*post[j]), GFP_KERNEL_ACCOUNT);
 		if (!post[j])
 			goto out;
 	}
-	policy->load_scan = kvmalloc_array(n + 1, sizeof(u32), GFP_KERNEL);
-	policy->request_scan = kvmalloc_array(n + 1, sizeof(u32), GFP_KERNEL);
+	policy->load_scan = kvmalloc_array(n + 1, sizeof(u32), GFP_KERNEL_ACCOUNT);
+	policy->request_scan = kvmalloc_array(n + 1, sizeof(u32), GFP_KERNEL_ACCOUNT);
 	if (!policy->load_scan || !policy->request_scan)
 		goto out;
 
@@ -920,7 +925,7 @@ static int compile(struct loadpol_policy *policy)
 
 	out_policy(&o, policy);
 	o.size = o.len + 1;
-	o.buf = kvmalloc(o.size, GFP_KERNEL);
+	o.buf = kvmalloc(o.size, GFP_KERNEL_ACCOUNT);
 	if (!o.buf)
 		goto out;
 	o.len = 0;
@@ -960,12 +965,12 @@ int loadpol_policy_parse(const char *text, size_t len,
 	if (len > LOADPOL_MAX_SIZE)
 		return fail(&ps, -EFBIG, "policy of %zu bytes, more than %u",
 			    len, LOADPOL_MAX_SIZE);
-	ps.policy = kzalloc(sizeof(*ps.policy), GFP_KERNEL);
+	ps.policy = kzalloc(sizeof(*ps.policy), GFP_KERNEL_ACCOUNT);
 	if (!ps.policy)
 		return fail(&ps, -ENOMEM, "out of memory");
 	/* Default: an allowlist, enforced. */
 	ps.policy->default_action = LOADPOL_DENY;
-	ps.policy->strings = kvmalloc(len + 1, GFP_KERNEL);
+	ps.policy->strings = kvmalloc(len + 1, GFP_KERNEL_ACCOUNT);
 	err = ps.policy->strings ? parse_text(&ps) : -ENOMEM;
 	if (!err)
 		err = compile(ps.policy);

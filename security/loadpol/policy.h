@@ -78,7 +78,10 @@ enum loadpol_event_kind {
  * @sig_ok: the module signature verified (load)
  * @origin_kernel: loaded by a usermode helper the kernel spawned (load)
  * @path: path of the finit_module(2) file, or NULL (load)
- * @request: the request_module() string (request)
+ * @request: the request_module() string (request); for a load by the
+ *	kernel's modprobe, the request it serves, reported but not matched
+ * @modinfo_name: the image's .modinfo name= when it is not @name (load),
+ *	reported but not matched
  */
 struct loadpol_event {
 	enum loadpol_event_kind kind;
@@ -88,6 +91,7 @@ struct loadpol_event {
 	bool origin_kernel;
 	const char *path;
 	const char *request;
+	const char *modinfo_name;
 };
 
 /**

@@ -24,6 +24,13 @@ static bool loadpol_lock_at_boot;
 module_param_named(locked, loadpol_lock_at_boot, bool, 0444);
 MODULE_PARM_DESC(locked, "Refuse policy writes from boot on");
 
+/* The built-in policy's outcome, recorded once audit is up. */
+static int loadpol_boot_err __initdata;
+static struct loadpol_parse_error loadpol_boot_error __initdata;
+
+/* What is in force when the built-in policy does not parse. */
+static const char loadpol_fail_closed_policy[] __initconst = "default deny\n";
+
 /**
  * loadpol_live_get() - the policy in force, with a reference
  *
@@ -100,13 +107,15 @@ int loadpol_set_policy(const char *text, size_t len,
 	struct loadpol_live *live = NULL, *old = NULL;
 	struct loadpol_policy *policy = NULL;
 	u8 digest[LOADPOL_DIGEST_SIZE];
+	bool have_digest;
 	int err;
 
 	err = loadpol_sha256(text, len, digest);
+	have_digest = !err;
 	if (!err)
 		err = loadpol_policy_parse(text, len, &policy, error);
 	if (!err) {
-		live = kzalloc(sizeof(*live), GFP_KERNEL);
+		live = kzalloc(sizeof(*live), GFP_KERNEL_ACCOUNT);
 		if (!live)
 			err = -ENOMEM;
 	}
@@ -125,7 +134,7 @@ int loadpol_set_policy(const char *text, size_t len,
 		}
 		mutex_unlock(&loadpol_state_mutex);
 	}
-	loadpol_audit_policy(err, policy, digest, error);
+	loadpol_audit_policy(err, policy, have_digest ? digest : NULL, error);
 	if (err) {
 		pr_err("policy rejected: line %u: %s (%d)\n", error->line,
 		       error->msg, err);
@@ -148,20 +157,70 @@ int loadpol_set_policy(const char *text, size_t len,
 /**
  * loadpol_init_state() - put the built-in policy in force, lock if asked
  *
- * Called once at LSM init, before any module load or request.
+ * Called once at LSM init, before any module load or request, and before
+ * audit is up: loadpol_audit_boot() records the outcome later.  A built-in
+ * policy that does not parse (the build checks it, so only a kernel built
+ * around that check gets here) fails closed: a policy denying everything
+ * is put in force instead, and the kernel log says so at every level
+ * a console shows.
  */
 void __init loadpol_init_state(void)
 {
 	struct loadpol_parse_error error = {};
 
-	if (loadpol_boot_policy[0] &&
-	    !loadpol_set_policy(loadpol_boot_policy,
-				strlen(loadpol_boot_policy), &error))
-		pr_info("built-in policy in force\n");
+	if (loadpol_boot_policy[0]) {
+		loadpol_boot_err = loadpol_set_policy(loadpol_boot_policy,
+						      strlen(loadpol_boot_policy),
+						      &loadpol_boot_error);
+		if (!loadpol_boot_err) {
+			pr_info("built-in policy in force\n");
+		} else if (loadpol_set_policy(loadpol_fail_closed_policy,
+					      strlen(loadpol_fail_closed_policy),
+					      &error)) {
+			panic("loadpol: cannot put a deny-all policy in force\n");
+		} else {
+			pr_emerg("built-in policy rejected (line %u: %s): every module load and request is DENIED until a valid policy is written\n",
+				 loadpol_boot_error.line, loadpol_boot_error.msg);
+		}
+	}
 	if (loadpol_lock_at_boot) {
 		WRITE_ONCE(loadpol_locked, true);
 		pr_info("policy locked from boot (loadpol.locked=1)\n");
 	}
+}
+
+/**
+ * loadpol_audit_boot() - record what loadpol_init_state() did
+ *
+ * Called once audit is up (an fs_initcall; audit_init() is a
+ * postcore_initcall): the built-in policy's load or refusal, the deny-all
+ * policy put in force instead, and the lock from boot.
+ */
+void __init loadpol_audit_boot(void)
+{
+	struct loadpol_live *live = loadpol_live_get();
+	u8 digest[LOADPOL_DIGEST_SIZE];
+	bool have_digest = false;
+
+	if (loadpol_boot_policy[0]) {
+		have_digest = !loadpol_sha256(loadpol_boot_policy,
+					      strlen(loadpol_boot_policy),
+					      digest);
+		loadpol_audit_policy(loadpol_boot_err,
+				     loadpol_boot_err ? NULL : live->policy,
+				     have_digest ? digest : NULL,
+				     &loadpol_boot_error);
+		if (loadpol_boot_err) {
+			have_digest = !loadpol_sha256(loadpol_fail_closed_policy,
+						      strlen(loadpol_fail_closed_policy),
+						      digest);
+			loadpol_audit_policy(0, live->policy,
+					     have_digest ? digest : NULL, NULL);
+		}
+	}
+	loadpol_live_put(live);
+	if (loadpol_lock_at_boot)
+		loadpol_audit_lock();
 }
 
 /* kernel.loadpol.locked: reads 0 or 1; only 1 may be written once locked. */

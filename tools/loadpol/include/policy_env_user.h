@@ -22,6 +22,7 @@ typedef unsigned int u32;
 typedef unsigned long long u64;
 
 #define GFP_KERNEL 0U
+#define GFP_KERNEL_ACCOUNT 0U
 /* As include/linux/compiler_attributes.h defines it. */
 #ifndef __printf
 #define __printf(a, b) __attribute((__format__(printf, a, b)))
@@ -61,6 +62,11 @@ static inline void kvfree(const void *p)
 static inline void kfree(const void *p)
 {
 	free((void *)p);
+}
+
+/* Decisions in userspace are never asked to give up the CPU. */
+static inline void cond_resched(void)
+{
 }
 
 static inline void loadpol_sort(void *base, size_t num, size_t size,

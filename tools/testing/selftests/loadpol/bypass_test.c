@@ -190,6 +190,79 @@ TEST_F(bypass, signed_yes_refuses_unsigned_and_passes_signed)
 						       " action=audit ", NULL }));
 }
 
+/*
+ * A forged image: it registers as loadpol_test_a (struct module) and its
+ * .modinfo says name=loadpol_test_b (scripts/build rewrote that string).
+ */
+#define FORGED FIXTURES "/forged/loadpol_test_a.ko"
+
+TEST_F(bypass, modinfo_name_other_than_the_registered_one_is_refused)
+{
+	/* The name it claims is allowed, and only that one. */
+	ASSERT_EQ(0, policy_write("default deny\nallow name=loadpol_test_b\n"));
+	EXPECT_EQ(-EPERM, load_path(FORGED, "", 0));
+	EXPECT_FALSE(module_loaded("loadpol_test_a"));
+	EXPECT_FALSE(module_loaded("loadpol_test_b"));
+	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"",
+		      " modinfo_name=\"loadpol_test_b\"", " rule=none reason=name_mismatch ");
+	/* The name it registers under is denied, and it is refused so. */
+	ASSERT_EQ(0, policy_write("default allow\ndeny name=loadpol_test_a\n"));
+	EXPECT_EQ(-EPERM, load_image_path(FORGED, ""));
+	EXPECT_FALSE(module_loaded("loadpol_test_a"));
+	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"", " reason=name_mismatch ");
+	/* Refused under an allow-all policy too: no rule makes it consistent. */
+	ASSERT_EQ(0, policy_write("default allow\n"));
+	EXPECT_EQ(-EPERM, load_path(FORGED, "", 0));
+	EXPECT_FALSE(module_loaded("loadpol_test_a"));
+	/* Permissive mode records it and refuses nothing. */
+	ASSERT_EQ(0, policy_write("mode permissive\ndefault allow\n"));
+	EXPECT_EQ(0, load_path(FORGED, "", 0));
+	EXPECT_TRUE(module_loaded("loadpol_test_a"));
+	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"", " mode=permissive ",
+		      " reason=name_mismatch ");
+}
+
+/*
+ * A signature trailer the loader does not parse (the load asks to ignore
+ * versions, so the signature is not checked) and loadpol cannot strip:
+ * no digest.  Enforcing, the load is refused with a record; permissive, it
+ * is recorded and goes ahead.
+ */
+TEST_F(bypass, unparseable_signature_trailer_is_recorded_and_refused_only_enforcing)
+{
+	static const char marker[] = "~Module signature appended~\n";
+	/* struct module_signature with sig_len 0xffffffff. */
+	static const unsigned char info[12] = { [8] = 0xff, 0xff, 0xff, 0xff };
+	const char *bad = "/tmp/loadpol-bypass-badsig.ko";
+	char path[512], digest[65], policy[256];
+	int fd;
+
+	test_module_path(path, sizeof(path), "loadpol_test_a.ko");
+	ASSERT_EQ(0, run_cmd("cp '%s' %s", path, bad));
+	fd = open(bad, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(sizeof(info), write(fd, info, sizeof(info)));
+	ASSERT_EQ(sizeof(marker) - 1, write(fd, marker, sizeof(marker) - 1));
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, module_sha256("loadpol_test_a.ko", digest));
+	snprintf(policy, sizeof(policy), "default allow\naudit sha256=%s\n", digest);
+	ASSERT_EQ(0, policy_write(policy));
+	/* Without the flag, the loader itself refuses the signature. */
+	EXPECT_EQ(-EBADMSG, load_path(bad, "", 0));
+	EXPECT_EQ(-EPERM, load_path(bad, "", MODULE_INIT_IGNORE_MODVERSIONS));
+	EXPECT_FALSE(module_loaded("loadpol_test_a"));
+	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"", " mode=enforce ",
+		      " rule=none reason=digest_error ");
+	snprintf(policy, sizeof(policy), "mode permissive\ndefault deny\n"
+		 "allow sha256=%s\n", digest);
+	ASSERT_EQ(0, policy_write(policy));
+	EXPECT_EQ(0, load_path(bad, "", MODULE_INIT_IGNORE_MODVERSIONS));
+	EXPECT_TRUE(module_loaded("loadpol_test_a"));
+	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"", " mode=permissive ",
+		      " reason=digest_error ");
+	unlink(bad);
+}
+
 /* Point the kernel's modprobe at a script that forks before modprobe. */
 static void use_forking_wrapper(struct __test_metadata *_metadata)
 {
@@ -224,10 +297,19 @@ TEST_F(bypass, autoload_by_the_kernels_modprobe_reads_kernel)
 	autoload_reads_kernel(_metadata, self);
 }
 
-TEST_F(bypass, autoload_through_a_forking_wrapper_reads_kernel)
+/*
+ * modprobe_path is a script that runs the loader in a child: that child
+ * execs a program of the script's choosing and is not the kernel's
+ * modprobe any more (origin_test tries the attacks this closes).
+ */
+TEST_F(bypass, autoload_through_a_forking_wrapper_reads_user)
 {
 	use_forking_wrapper(_metadata);
-	autoload_reads_kernel(_metadata, self);
+	ASSERT_EQ(0, policy_write(KERNEL_ONLY));
+	EXPECT_NE(0, mount("none", MOUNT_POINT, "loadpoltestfs", 0, NULL));
+	EXPECT_FALSE(module_loaded("loadpol_test_fs"));
+	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_fs\"", " origin=user ",
+		      " rule=default ");
 }
 
 TEST_F(bypass, request_module_wait_proc_reads_kernel)

@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 /* __printf() and the rest come from kselftest.h, included first. */
+#ifndef MODULE_INIT_IGNORE_MODVERSIONS
+#define MODULE_INIT_IGNORE_MODVERSIONS 1
+#endif
 #ifndef MODULE_INIT_COMPRESSED_FILE
 #define MODULE_INIT_COMPRESSED_FILE 4
 #endif
@@ -76,16 +79,14 @@ static inline int load_file(const char *file, const char *params, int flags)
 	return load_path(path, params, flags);
 }
 
-/* init_module(2) of a test module read into memory; returns 0 or -errno. */
-static inline int load_image(const char *file, const char *params)
+/* init_module(2) of a module file read into memory; returns 0 or -errno. */
+static inline int load_image_path(const char *path, const char *params)
 {
-	char path[512];
 	struct stat st;
 	ssize_t got = 0;
 	char *image;
 	int fd, ret;
 
-	test_module_path(path, sizeof(path), file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -106,6 +107,15 @@ static inline int load_image(const char *file, const char *params)
 	free(image);
 	close(fd);
 	return ret;
+}
+
+/* init_module(2) of a test module read into memory; returns 0 or -errno. */
+static inline int load_image(const char *file, const char *params)
+{
+	char path[512];
+
+	test_module_path(path, sizeof(path), file);
+	return load_image_path(path, params);
 }
 
 /* Whether a module of this name is listed in /proc/modules. */
