@@ -188,7 +188,9 @@ static inline int write_text(const char *path, const char *text)
 
 /*
  * Write @len bytes of policy in chunks of @chunk bytes (0: one write) and
- * close; returns 0 or the -errno of the open, a write or the close.
+ * close; returns 0 or the -errno of the open, a write or the close.  An
+ * empty policy is one write(2) of 0 bytes: an open that never writes
+ * changes nothing.
  */
 static inline int policy_write_len(const char *text, size_t len, size_t chunk)
 {
@@ -200,6 +202,8 @@ static inline int policy_write_len(const char *text, size_t len, size_t chunk)
 		return -errno;
 	if (!chunk)
 		chunk = len ? len : 1;
+	if (!len && write(fd, text, 0) < 0)
+		err = -errno;
 	while (off < len && !err) {
 		size_t n = len - off < chunk ? len - off : chunk;
 		ssize_t w = write(fd, text + off, n);
