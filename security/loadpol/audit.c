@@ -7,6 +7,12 @@
  * paths, request strings, parse errors quoting the policy) are logged with
  * audit_log_untrustedstring().
  *
+ * Field names are the audit field dictionary's where one means the same
+ * thing (op, res, errno, reason, enforcing, name, path), so that ausearch -i
+ * and other parsers read them right, and loadpol's own (lp_*, sha256,
+ * signed, origin, request, line, ...) where none does: the dictionary's
+ * action is a netfilter disposition and its mode a file mode.
+ *
  * Copyright (C) 2026 The loadpol developers
  */
 
@@ -58,15 +64,17 @@ void loadpol_audit_decision(const struct loadpol_event *event,
 		audit_log_format(ab, "op=request");
 		log_string(ab, "request", event->request);
 	}
-	audit_log_format(ab, " action=%s mode=%s",
+	/* res: whether the event goes ahead. */
+	audit_log_format(ab, " lp_action=%s res=%d enforcing=%d",
 			 loadpol_action_name(decision->action),
-			 loadpol_mode_name(mode));
+			 decision->action != LOADPOL_DENY || mode != LOADPOL_ENFORCE,
+			 mode == LOADPOL_ENFORCE);
 	if (flaw)
-		audit_log_format(ab, " rule=none reason=%s", flaw);
+		audit_log_format(ab, " lp_rule=none reason=%s", flaw);
 	else if (decision->rule < 0)
-		audit_log_format(ab, " rule=default");
+		audit_log_format(ab, " lp_rule=default");
 	else
-		audit_log_format(ab, " rule=%d", decision->rule + 1);
+		audit_log_format(ab, " lp_rule=%d", decision->rule + 1);
 	audit_log_task_info(ab);
 	audit_log_end(ab);
 }
@@ -89,15 +97,16 @@ void loadpol_audit_policy(int err, const struct loadpol_policy *policy,
 		return;
 	audit_log_format(ab, "op=policy-load res=%d errno=%d", !err, -err);
 	if (policy)
-		audit_log_format(ab, " rules=%u mode=%s default=%s",
-				 policy->nr_rules, loadpol_mode_name(policy->mode),
+		audit_log_format(ab, " lp_rules=%u enforcing=%d lp_default=%s",
+				 policy->nr_rules, policy->mode == LOADPOL_ENFORCE,
 				 loadpol_action_name(policy->default_action));
 	if (text_digest)
 		audit_log_format(ab, " policy_sha256=%*phN", LOADPOL_DIGEST_SIZE,
 				 text_digest);
 	if (err && error->msg[0]) {
-		audit_log_format(ab, " line=%u", error->line);
-		log_string(ab, "reason", error->msg);
+		audit_log_format(ab, " line=%u reason=%s", error->line,
+				 error->reason ?: "invalid");
+		log_string(ab, "lp_detail", error->msg);
 	}
 	audit_log_task_info(ab);
 	audit_log_end(ab);

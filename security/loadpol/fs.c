@@ -162,6 +162,7 @@ static int loadpol_writer_apply(struct loadpol_writer *w)
 
 	w->done = true;
 	if (w->err) {
+		error.reason = "too_large";
 		snprintf(error.msg, sizeof(error.msg),
 			 "policy larger than %u bytes", LOADPOL_MAX_SIZE);
 		loadpol_audit_policy(w->err, NULL, NULL, &error);

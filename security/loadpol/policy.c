@@ -558,11 +558,13 @@ struct parser {
 	struct loadpol_parse_error *error;
 };
 
-static __printf(3, 4) int fail(struct parser *ps, int err, const char *fmt, ...)
+static __printf(4, 5) int fail(struct parser *ps, int err, const char *reason,
+				const char *fmt, ...)
 {
 	va_list args;
 
 	ps->error->line = ps->line;
+	ps->error->reason = reason;
 	va_start(args, fmt);
 	vsnprintf(ps->error->msg, sizeof(ps->error->msg), fmt, args);
 	va_end(args);
@@ -617,17 +619,18 @@ static long check_line(struct parser *ps, const char *s, size_t n)
 		if (u[i] == '#' && code == n)
 			code = i;
 		if (!u[i])
-			return fail(ps, -EILSEQ, "NUL byte at column %zu", i + 1);
+			return fail(ps, -EILSEQ, "nul_byte", "NUL byte at column %zu", i + 1);
 		if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\r') || u[i] == 0x7f)
-			return fail(ps, -EILSEQ, "control character 0x%02x at column %zu",
+			return fail(ps, -EILSEQ, "control_character",
+				    "control character 0x%02x at column %zu",
 				    u[i], i + 1);
 		if (u[i] < 0x80)
 			continue;
 		seq = utf8_len(u + i, n - i);
 		if (!seq)
-			return fail(ps, -EILSEQ, "invalid UTF-8 at column %zu", i + 1);
+			return fail(ps, -EILSEQ, "bad_utf8", "invalid UTF-8 at column %zu", i + 1);
 		if (code == n)
-			return fail(ps, -EINVAL,
+			return fail(ps, -EINVAL, "non_ascii",
 				    "non-ASCII character at column %zu outside a comment",
 				    i + 1);
 		i += seq - 1;
@@ -665,20 +668,21 @@ static int parse_directive(struct parser *ps, const char *word, size_t wlen,
 	int v;
 
 	if (*seen)
-		return fail(ps, -EINVAL, "'%.*s' given twice (first on line %u)",
+		return fail(ps, -EINVAL, "repeated_directive",
+			    "'%.*s' given twice (first on line %u)",
 			    (int)wlen, word, *seen);
 	if (is_mode)
 		v = lookup_word(mode_names, ARRAY_SIZE(mode_names), tok, len);
 	else
 		v = lookup_word(action_names, ARRAY_SIZE(action_names), tok, len);
 	if (v < 0)
-		return fail(ps, -EINVAL, "'%.*s' takes %s, not '%.*s'",
+		return fail(ps, -EINVAL, "bad_value", "'%.*s' takes %s, not '%.*s'",
 			    (int)wlen, word,
 			    is_mode ? "enforce or permissive" : "allow, deny or audit",
 			    (int)len, tok);
 	len = next_token(&cur, end, &extra);
 	if (len)
-		return fail(ps, -EINVAL, "unexpected '%.*s' after '%.*s %s'",
+		return fail(ps, -EINVAL, "trailing_text", "unexpected '%.*s' after '%.*s %s'",
 			    (int)len, extra, (int)wlen, word,
 			    is_mode ? mode_names[v] : action_names[v]);
 	*seen = ps->line;
@@ -718,13 +722,15 @@ static int parse_value(struct parser *ps, struct loadpol_rule *rule,
 	switch (key) {
 	case LOADPOL_KEY_SHA256:
 		if (len != 2 * LOADPOL_DIGEST_SIZE)
-			return fail(ps, -EINVAL, "sha256= takes 64 hex digits, not %zu characters",
+			return fail(ps, -EINVAL, "bad_hex",
+				    "sha256= takes 64 hex digits, not %zu characters",
 				    len);
 		for (i = 0; i < LOADPOL_DIGEST_SIZE; i++) {
 			int hi = hex_value(v[2 * i]), lo = hex_value(v[2 * i + 1]);
 
 			if (hi < 0 || lo < 0)
-				return fail(ps, -EINVAL, "sha256= takes hex digits, not '%c'",
+				return fail(ps, -EINVAL, "bad_hex",
+					    "sha256= takes hex digits, not '%c'",
 					    hi < 0 ? v[2 * i] : v[2 * i + 1]);
 			rule->sha256[i] = hi << 4 | lo;
 		}
@@ -734,7 +740,7 @@ static int parse_value(struct parser *ps, struct loadpol_rule *rule,
 		flag = lookup_word(key == LOADPOL_KEY_SIGNED ? yes_no : user_kernel,
 				   2, v, len);
 		if (flag < 0)
-			return fail(ps, -EINVAL, "%s= takes %s, not '%.*s'",
+			return fail(ps, -EINVAL, "bad_value", "%s= takes %s, not '%.*s'",
 				    key_names[key],
 				    key == LOADPOL_KEY_SIGNED ? "yes or no" : "kernel or user",
 				    (int)len, v);
@@ -747,7 +753,7 @@ static int parse_value(struct parser *ps, struct loadpol_rule *rule,
 		s = keep_string(ps, v, len);
 		why = glob_prepare(s, key == LOADPOL_KEY_NAME);
 		if (why)
-			return fail(ps, -EINVAL, "bad pattern in %s=%.*s: %s",
+			return fail(ps, -EINVAL, "bad_glob", "bad pattern in %s=%.*s: %s",
 				    key_names[key], (int)len, v, why);
 		if (key == LOADPOL_KEY_NAME) {
 			rule->name = s;
@@ -793,32 +799,34 @@ static int parse_rule(struct parser *ps, int action, const char *cur,
 	int key, err;
 
 	if (ps->policy->nr_rules >= LOADPOL_MAX_RULES)
-		return fail(ps, -E2BIG, "more than %u rules", LOADPOL_MAX_RULES);
+		return fail(ps, -E2BIG, "too_many_rules", "more than %u rules", LOADPOL_MAX_RULES);
 	rule = new_rule(ps);
 	if (!rule)
-		return fail(ps, -ENOMEM, "out of memory");
+		return fail(ps, -ENOMEM, "no_memory", "out of memory");
 	rule->line = ps->line;
 	rule->action = action;
 	while ((len = next_token(&cur, end, &tok))) {
 		eq = memchr(tok, '=', len);
 		if (!eq)
-			return fail(ps, -EINVAL, "expected KEY=VALUE, not '%.*s'",
+			return fail(ps, -EINVAL, "syntax", "expected KEY=VALUE, not '%.*s'",
 				    (int)len, tok);
 		key = lookup_word(key_names, LOADPOL_NR_KEYS, tok, eq - tok);
 		if (key < 0)
-			return fail(ps, -EINVAL, "unknown key '%.*s'",
+			return fail(ps, -EINVAL, "unknown_key", "unknown key '%.*s'",
 				    (int)(eq - tok), tok);
 		if (rule->keys & BIT(key))
-			return fail(ps, -EINVAL, "key '%s' given twice", key_names[key]);
+			return fail(ps, -EINVAL, "repeated_key",
+				    "key '%s' given twice", key_names[key]);
 		if (eq + 1 == tok + len)
-			return fail(ps, -EINVAL, "empty value for '%s'", key_names[key]);
+			return fail(ps, -EINVAL, "empty_value",
+				    "empty value for '%s'", key_names[key]);
 		err = parse_value(ps, rule, key, eq + 1, tok + len - eq - 1);
 		if (err)
 			return err;
 		rule->keys |= BIT(key);
 	}
 	if ((rule->keys & LOAD_KEYS) && (rule->keys & REQUEST_KEYS))
-		return fail(ps, -EINVAL,
+		return fail(ps, -EINVAL, "mixed_keys",
 			    "request= cannot be mixed with load keys (name, sha256, signed, origin, path)");
 	return 0;
 }
@@ -836,7 +844,8 @@ static int parse_line(struct parser *ps, const char *cur, const char *end)
 		return parse_directive(ps, word, len, cur, end);
 	action = lookup_word(action_names, ARRAY_SIZE(action_names), word, len);
 	if (action < 0)
-		return fail(ps, -EINVAL, "unknown keyword '%.*s'", (int)len, word);
+		return fail(ps, -EINVAL, "unknown_keyword",
+			    "unknown keyword '%.*s'", (int)len, word);
 	return parse_rule(ps, action, cur, end);
 }
 
@@ -852,7 +861,7 @@ static int parse_text(struct parser *ps)
 
 		ps->line++;
 		if (n + !!nl > LOADPOL_MAX_LINE)
-			return fail(ps, -E2BIG, "line longer than %u bytes",
+			return fail(ps, -E2BIG, "line_too_long", "line longer than %u bytes",
 				    LOADPOL_MAX_LINE);
 		code = check_line(ps, p, n);
 		if (code < 0)
@@ -864,7 +873,7 @@ static int parse_text(struct parser *ps)
 	}
 	if (!ps->policy->nr_rules && !ps->mode_line && !ps->default_line) {
 		ps->line = 0;
-		return fail(ps, -EINVAL,
+		return fail(ps, -EINVAL, "empty_policy",
 			    "no rule and no directive (to deny everything, write 'default deny')");
 	}
 	return 0;
@@ -960,14 +969,15 @@ int loadpol_policy_parse(const char *text, size_t len,
 	int err;
 
 	error->line = 0;
+	error->reason = NULL;
 	error->msg[0] = '\0';
 	*policy = NULL;
 	if (len > LOADPOL_MAX_SIZE)
-		return fail(&ps, -EFBIG, "policy of %zu bytes, more than %u",
+		return fail(&ps, -EFBIG, "too_large", "policy of %zu bytes, more than %u",
 			    len, LOADPOL_MAX_SIZE);
 	ps.policy = kzalloc(sizeof(*ps.policy), GFP_KERNEL_ACCOUNT);
 	if (!ps.policy)
-		return fail(&ps, -ENOMEM, "out of memory");
+		return fail(&ps, -ENOMEM, "no_memory", "out of memory");
 	/* Default: an allowlist, enforced. */
 	ps.policy->default_action = LOADPOL_DENY;
 	ps.policy->strings = kvmalloc(len + 1, GFP_KERNEL_ACCOUNT);
@@ -975,7 +985,7 @@ int loadpol_policy_parse(const char *text, size_t len,
 	if (!err)
 		err = compile(ps.policy);
 	if (err == -ENOMEM && !error->msg[0])
-		fail(&ps, err, "out of memory");
+		fail(&ps, err, "no_memory", "out of memory");
 	if (err) {
 		loadpol_policy_free(ps.policy);
 		return err;

@@ -184,10 +184,13 @@ struct loadpol_policy {
 /**
  * struct loadpol_parse_error - why a policy was rejected
  * @line: the line at fault (1-based), 0 for the text as a whole
+ * @reason: the kind of error, one token for the audit record's reason=
+ *	("unknown_key", "bad_glob", ...), or NULL
  * @msg: a reason a person understands
  */
 struct loadpol_parse_error {
 	u32 line;
+	const char *reason;
 	char msg[128];
 };
 

@@ -338,6 +338,16 @@ static const char *lpc_check(const struct lpc_case *c, char *why, size_t size)
 		goto out;
 	}
 	if (err) {
+		const char *r = error.reason;
+
+		while (r && ((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9') ||
+			     *r == '_'))
+			r++;
+		if (!error.reason || !error.reason[0] || *r) {
+			snprintf(why, size, "error %d without a one-token reason (%s)",
+				 err, error.reason ?: "none");
+			goto out;
+		}
 		if (!error.msg[0]) {
 			snprintf(why, size, "error %d without a reason", err);
 			goto out;

@@ -126,6 +126,7 @@ int loadpol_set_policy(const char *text, size_t len,
 		if (loadpol_locked) {
 			err = -EPERM;
 			error->line = 0;
+			error->reason = "locked";
 			strscpy(error->msg, "the policy is locked until reboot",
 				sizeof(error->msg));
 		} else {

@@ -57,7 +57,7 @@ FIXTURE_TEARDOWN(bypass)
 
 /* The next decision record holding all of the strings given. */
 #define EXPECT_DENIED(ms, ...) do {					\
-	const char *const _n[] = { __VA_ARGS__, " action=deny ", NULL };	\
+	const char *const _n[] = { __VA_ARGS__, " lp_action=deny ", NULL };	\
 	EXPECT_EQ(0, audit_find(self->audit, AUDIT_LOADPOL_DECISION,	\
 				self->record, sizeof(self->record), ms, _n)) \
 		TH_LOG("no denial record with %s ...", _n[0]);		\
@@ -152,7 +152,7 @@ TEST_F(bypass, impostor_fails_the_sha256_pin)
 	EXPECT_EQ(-EPERM, load_path(impostor, "", 0));
 	EXPECT_FALSE(module_loaded("loadpol_test_a"));
 	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\" sha256=", fake,
-		      " rule=default ");
+		      " lp_rule=default ");
 	/* The real one passes the same pin. */
 	EXPECT_EQ(0, load_file("loadpol_test_a.ko", "", 0));
 	EXPECT_TRUE(module_loaded("loadpol_test_a"));
@@ -187,7 +187,7 @@ TEST_F(bypass, signed_yes_refuses_unsigned_and_passes_signed)
 	EXPECT_EQ(0, audit_find(self->audit, AUDIT_LOADPOL_DECISION, self->record,
 				sizeof(self->record), WAIT_MS,
 				(const char *const[]){ " signed=yes ", digest,
-						       " action=audit ", NULL }));
+						       " lp_action=audit ", NULL }));
 }
 
 /*
@@ -204,7 +204,7 @@ TEST_F(bypass, modinfo_name_other_than_the_registered_one_is_refused)
 	EXPECT_FALSE(module_loaded("loadpol_test_a"));
 	EXPECT_FALSE(module_loaded("loadpol_test_b"));
 	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"",
-		      " modinfo_name=\"loadpol_test_b\"", " rule=none reason=name_mismatch ");
+		      " modinfo_name=\"loadpol_test_b\"", " lp_rule=none reason=name_mismatch ");
 	/* The name it registers under is denied, and it is refused so. */
 	ASSERT_EQ(0, policy_write("default allow\ndeny name=loadpol_test_a\n"));
 	EXPECT_EQ(-EPERM, load_image_path(FORGED, ""));
@@ -218,7 +218,7 @@ TEST_F(bypass, modinfo_name_other_than_the_registered_one_is_refused)
 	ASSERT_EQ(0, policy_write("mode permissive\ndefault allow\n"));
 	EXPECT_EQ(0, load_path(FORGED, "", 0));
 	EXPECT_TRUE(module_loaded("loadpol_test_a"));
-	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"", " mode=permissive ",
+	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"", " enforcing=0 ",
 		      " reason=name_mismatch ");
 }
 
@@ -251,14 +251,14 @@ TEST_F(bypass, unparseable_signature_trailer_is_recorded_and_refused_only_enforc
 	EXPECT_EQ(-EBADMSG, load_path(bad, "", 0));
 	EXPECT_EQ(-EPERM, load_path(bad, "", MODULE_INIT_IGNORE_MODVERSIONS));
 	EXPECT_FALSE(module_loaded("loadpol_test_a"));
-	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"", " mode=enforce ",
-		      " rule=none reason=digest_error ");
+	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"", " enforcing=1 ",
+		      " lp_rule=none reason=digest_error ");
 	snprintf(policy, sizeof(policy), "mode permissive\ndefault deny\n"
 		 "allow sha256=%s\n", digest);
 	ASSERT_EQ(0, policy_write(policy));
 	EXPECT_EQ(0, load_path(bad, "", MODULE_INIT_IGNORE_MODVERSIONS));
 	EXPECT_TRUE(module_loaded("loadpol_test_a"));
-	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"", " mode=permissive ",
+	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_a\"", " enforcing=0 ",
 		      " reason=digest_error ");
 	unlink(bad);
 }
@@ -309,7 +309,7 @@ TEST_F(bypass, autoload_through_a_forking_wrapper_reads_user)
 	EXPECT_NE(0, mount("none", MOUNT_POINT, "loadpoltestfs", 0, NULL));
 	EXPECT_FALSE(module_loaded("loadpol_test_fs"));
 	EXPECT_DENIED(WAIT_MS, "op=load name=\"loadpol_test_fs\"", " origin=user ",
-		      " rule=default ");
+		      " lp_rule=default ");
 }
 
 TEST_F(bypass, request_module_wait_proc_reads_kernel)

@@ -164,7 +164,7 @@ TEST_F(enforce, denied_load_writes_one_record)
 	EXPECT_FALSE(module_loaded("loadpol_test_a"));
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION, "op=load name=\"loadpol_test_a\"",
 		      " signed=no origin=user path=\"", path,
-		      " action=deny mode=enforce rule=default ", " uid=0 ",
+		      " lp_action=deny res=0 enforcing=1 lp_rule=default ", " uid=0 ",
 		      " comm=\"enforce_test\"");
 	/* Exactly one. */
 	EXPECT_EQ(0, audit_count(self->audit, AUDIT_LOADPOL_DECISION,
@@ -186,7 +186,7 @@ TEST_F(enforce, first_matching_rule_wins)
 				  "allow name=loadpol_test_a\n"));
 	EXPECT_EQ(-EPERM, load_image("loadpol_test_a.ko", ""));
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION, "name=\"loadpol_test_a\"",
-		      " action=deny mode=enforce rule=1 ");
+		      " lp_action=deny res=0 enforcing=1 lp_rule=1 ");
 	EXPECT_FALSE(module_loaded("loadpol_test_a"));
 }
 
@@ -196,7 +196,7 @@ TEST_F(enforce, audit_action_allows_and_records)
 	EXPECT_EQ(0, load_file("loadpol_test_a.ko", "", 0));
 	EXPECT_TRUE(module_loaded("loadpol_test_a"));
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION, "name=\"loadpol_test_a\"",
-		      " action=audit mode=enforce rule=1 ");
+		      " lp_action=audit res=1 enforcing=1 lp_rule=1 ");
 }
 
 TEST_F(enforce, permissive_mode_allows_and_records)
@@ -205,7 +205,7 @@ TEST_F(enforce, permissive_mode_allows_and_records)
 	EXPECT_EQ(0, load_file("loadpol_test_a.ko", "", 0));
 	EXPECT_TRUE(module_loaded("loadpol_test_a"));
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION, "name=\"loadpol_test_a\"",
-		      " action=deny mode=permissive rule=default ");
+		      " lp_action=deny res=1 enforcing=0 lp_rule=default ");
 }
 
 TEST_F(enforce, init_module_has_no_path)
@@ -214,7 +214,7 @@ TEST_F(enforce, init_module_has_no_path)
 	/* Paths match finit_module(2) files only. */
 	EXPECT_EQ(-EPERM, load_image("loadpol_test_a.ko", ""));
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION, "name=\"loadpol_test_a\"",
-		      " origin=user action=deny");
+		      " origin=user lp_action=deny");
 	EXPECT_EQ(NULL, strstr(self->record, "path="));
 	EXPECT_EQ(0, load_file("loadpol_test_a.ko", "", 0));
 	EXPECT_TRUE(module_loaded("loadpol_test_a"));
@@ -236,7 +236,7 @@ TEST_F(enforce, sha256_pins_the_image)
 	/* a's digest, pinned under another name, does not let a in. */
 	EXPECT_EQ(-EPERM, load_file("loadpol_test_a.ko", "", 0));
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION, "name=\"loadpol_test_a\"",
-		      " sha256=", a, " action=deny");
+		      " sha256=", a, " lp_action=deny");
 	/* Nor fs, whose name is pinned to a's image. */
 	EXPECT_EQ(-EPERM, load_file("loadpol_test_fs.ko", "", 0));
 	EXPECT_FALSE(module_loaded("loadpol_test_fs"));
@@ -247,7 +247,7 @@ TEST_F(enforce, unsigned_modules_read_signed_no)
 	ASSERT_EQ(0, policy_write("default allow\ndeny signed=no\n"));
 	EXPECT_EQ(-EPERM, load_file("loadpol_test_a.ko", "", 0));
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION, "name=\"loadpol_test_a\"",
-		      " signed=no ", " rule=1 ");
+		      " signed=no ", " lp_rule=1 ");
 	ASSERT_EQ(0, policy_write("default deny\nallow signed=no\n"));
 	EXPECT_EQ(0, load_file("loadpol_test_a.ko", "", 0));
 }
@@ -282,13 +282,13 @@ TEST_F(enforce, autoload_reads_origin_kernel)
 		TH_LOG("mount: %s", strerror(errno));
 	EXPECT_TRUE(module_loaded("loadpol_test_fs"));
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION, "op=load name=\"loadpol_test_fs\"",
-		      " origin=kernel ", " action=audit ", " comm=\"modprobe\"");
+		      " origin=kernel ", " lp_action=audit ", " comm=\"modprobe\"");
 	ASSERT_EQ(0, umount(MOUNT_POINT));
 	ASSERT_EQ(0, unload("loadpol_test_fs"));
 	/* ...root's own load of the same file may not. */
 	EXPECT_EQ(-EPERM, load_file("loadpol_test_fs.ko", "", 0));
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION, "op=load name=\"loadpol_test_fs\"",
-		      " origin=user ", " action=deny ");
+		      " origin=user ", " lp_action=deny ");
 }
 
 TEST_F(enforce, denied_request_never_runs_modprobe)
@@ -300,7 +300,7 @@ TEST_F(enforce, denied_request_never_runs_modprobe)
 	EXPECT_EQ(-1, mount("none", MOUNT_POINT, "loadpoltestfs", 0, NULL));
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION,
-		      "op=request request=\"fs-loadpoltestfs\" action=deny mode=enforce rule=1 ");
+		      "op=request request=\"fs-loadpoltestfs\" lp_action=deny res=0 enforcing=1 lp_rule=1 ");
 	EXPECT_EQ(-ENOENT, read_text(MODPROBE_LOG, log, sizeof(log)))
 		TH_LOG("modprobe ran: %s", log);
 	EXPECT_FALSE(module_loaded("loadpol_test_fs"));
@@ -311,7 +311,7 @@ TEST_F(enforce, policy_loads_are_recorded)
 	ASSERT_EQ(0, policy_write("default deny\nallow name=x\nallow request=y\n"));
 	/* sha256 of exactly the text written. */
 	EXPECT_RECORD(AUDIT_LOADPOL_POLICY,
-		      "op=policy-load res=1 errno=0 rules=2 mode=enforce default=deny",
+		      "op=policy-load res=1 errno=0 lp_rules=2 enforcing=1 lp_default=deny",
 		      " policy_sha256=5ce7be3dd4db0aa995d5cb6e58b130be85f57a768416a0e9785ff226423cf259");
 }
 

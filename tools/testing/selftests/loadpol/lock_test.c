@@ -24,7 +24,7 @@ TEST(lock_is_one_way)
 	char record[AUDIT_TEXT_MAX];
 	const char *const lock_rec[] = { "op=lock locked=1 res=1", " uid=0 ", NULL };
 	const char *const deny_rec[] = { "op=load name=\"loadpol_test_fs\"",
-					 " action=deny ", NULL };
+					 " lp_action=deny ", NULL };
 	int audit = audit_open(), early;
 
 	ASSERT_LE(0, audit);

@@ -80,7 +80,7 @@ FIXTURE_TEARDOWN(origin)
 
 /* The next decision record refusing a load, holding all the strings given. */
 #define EXPECT_REFUSED(...) do {						\
-	const char *const _n[] = { __VA_ARGS__, " action=deny ", NULL };	\
+	const char *const _n[] = { __VA_ARGS__, " lp_action=deny ", NULL };	\
 	EXPECT_EQ(0, audit_find(self->audit, AUDIT_LOADPOL_DECISION,		\
 				self->record, sizeof(self->record), WAIT_MS, _n)) \
 		TH_LOG("no decision record with %s", _n[0]);			\
