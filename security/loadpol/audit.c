@@ -42,6 +42,8 @@ void loadpol_audit_decision(const struct loadpol_event *event,
 {
 	struct audit_buffer *ab;
 
+	if (loadpol_repeat_suppress(event, decision, mode, flaw))
+		return;
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_LOADPOL_DECISION);
 	if (!ab)
 		return;
@@ -76,6 +78,58 @@ void loadpol_audit_decision(const struct loadpol_event *event,
 	else
 		audit_log_format(ab, " lp_rule=%d", decision->rule + 1);
 	audit_log_task_info(ab);
+	audit_log_end(ab);
+}
+
+/**
+ * loadpol_audit_repeat() - record how often a decision came again
+ * @r: the decision, as first recorded, and its count
+ *
+ * A record of its own (no task: the repeats may come from many), written
+ * when the window of LOADPOL_REPEAT_SECONDS after the first is over.
+ */
+void loadpol_audit_repeat(const struct loadpol_repeat *r)
+{
+	struct audit_buffer *ab;
+
+	ab = audit_log_start(NULL, GFP_KERNEL, AUDIT_LOADPOL_DECISION);
+	if (!ab)
+		return;
+	if (r->kind == LOADPOL_EV_LOAD) {
+		audit_log_format(ab, "op=load");
+		log_string(ab, "name", r->subject);
+	} else {
+		audit_log_format(ab, "op=request");
+		log_string(ab, "request", r->subject);
+	}
+	audit_log_format(ab, " lp_action=%s enforcing=%d",
+			 loadpol_action_name(r->action), r->mode == LOADPOL_ENFORCE);
+	if (r->flaw)
+		audit_log_format(ab, " lp_rule=none reason=%s", r->flaw);
+	else if (r->rule < 0)
+		audit_log_format(ab, " lp_rule=default");
+	else
+		audit_log_format(ab, " lp_rule=%d", r->rule + 1);
+	audit_log_format(ab, " uid=%u lp_repeats=%u lp_seconds=%u",
+			 from_kuid(&init_user_ns, r->uid), r->count,
+			 LOADPOL_REPEAT_SECONDS);
+	audit_log_end(ab);
+}
+
+/**
+ * loadpol_audit_dropped() - record how many decisions of users other than
+ *	root were not recorded, over their budget
+ * @dropped: how many
+ */
+void loadpol_audit_dropped(u32 dropped)
+{
+	struct audit_buffer *ab;
+
+	ab = audit_log_start(NULL, GFP_KERNEL, AUDIT_LOADPOL_DECISION);
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=rate_limit lp_dropped=%u lp_seconds=%u", dropped,
+			 LOADPOL_REPEAT_SECONDS);
 	audit_log_end(ab);
 }
 

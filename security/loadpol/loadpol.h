@@ -9,7 +9,9 @@
 #define _SECURITY_LOADPOL_LOADPOL_H
 
 #include <linux/lsm_hooks.h>
+#include <linux/module.h>
 #include <linux/refcount.h>
+#include <linux/uidgid.h>
 #include <linux/sched.h>
 
 #include "policy.h"
@@ -56,6 +58,37 @@ struct loadpol_task {
 	char *request;
 };
 
+/* How long identical decisions are counted before their count is written. */
+#define LOADPOL_REPEAT_SECONDS	5
+
+/**
+ * struct loadpol_repeat - a decision recorded, and how often it came again
+ * @key: hash of what its record says (0: none)
+ * @epoch: the policy it was decided under
+ * @since: when it was recorded (jiffies)
+ * @count: identical decisions since, not recorded
+ * @kind: load or request
+ * @action: the action decided
+ * @mode: the mode of the policy
+ * @rule: the rule that decided, or -1 for the default
+ * @flaw: the reason token of a refusal whatever the rules say, or NULL
+ * @uid: the user whose task it was
+ * @subject: the module name (load) or request string (request)
+ */
+struct loadpol_repeat {
+	u32 key;
+	u32 epoch;
+	unsigned long since;
+	u32 count;
+	u8 kind;
+	u8 action;
+	u8 mode;
+	int rule;
+	const char *flaw;
+	kuid_t uid;
+	char subject[MODULE_NAME_LEN];
+};
+
 extern struct lsm_blob_sizes loadpol_blob_sizes;
 
 static inline struct loadpol_task *loadpol_task(const struct task_struct *task)
@@ -93,5 +126,14 @@ void loadpol_audit_policy(int err, const struct loadpol_policy *policy,
 			  const u8 *text_digest,
 			  const struct loadpol_parse_error *error);
 void loadpol_audit_lock(void);
+void loadpol_audit_repeat(const struct loadpol_repeat *r);
+void loadpol_audit_dropped(u32 dropped);
+
+/* repeat.c */
+bool loadpol_repeat_suppress(const struct loadpol_event *event,
+			     const struct loadpol_decision *decision,
+			     enum loadpol_mode mode, const char *flaw);
+void loadpol_repeat_new_policy(void);
+void loadpol_repeat_init(void);
 
 #endif /* _SECURITY_LOADPOL_LOADPOL_H */

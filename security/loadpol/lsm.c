@@ -413,6 +413,7 @@ static int __init loadpol_init_interfaces(void)
 
 	if (!loadpol_enabled)
 		return 0;
+	loadpol_repeat_init();
 	loadpol_audit_boot();
 	err = loadpol_init_fs();
 	if (!err)

@@ -132,6 +132,7 @@ int loadpol_set_policy(const char *text, size_t len,
 		} else {
 			old = rcu_replace_pointer(loadpol_current, live,
 						  lockdep_is_held(&loadpol_state_mutex));
+			loadpol_repeat_new_policy();
 		}
 		mutex_unlock(&loadpol_state_mutex);
 	}

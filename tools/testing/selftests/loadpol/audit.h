@@ -96,7 +96,11 @@ static inline int audit_find(int fd, int type, char *buf, size_t size,
 			return errno == EAGAIN ? -ETIMEDOUT : -errno;
 		if (msg.nlh.nlmsg_type != type)
 			continue;
-		len = msg.nlh.nlmsg_len - NLMSG_HDRLEN;
+		/*
+		 * The audit quirk: to the daemon, nlmsg_len is the length of
+		 * the text, without the header (kernel/audit.c, audit_log_end).
+		 */
+		len = msg.nlh.nlmsg_len;
 		if (len > (size_t)n - NLMSG_HDRLEN)
 			len = n - NLMSG_HDRLEN;
 		msg.data[len] = '\0';
