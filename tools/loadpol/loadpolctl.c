@@ -16,12 +16,15 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <linux/audit.h>
 #include <linux/elf.h>
+#include <linux/netlink.h>
 #include <lzma.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -800,6 +803,259 @@ static int cmd_status(int argc, char **argv)
 	return 0;
 }
 
+/* --- watch ---------------------------------------------------------------- */
+
+/* loadpol's record types (include/uapi/linux/audit.h). */
+#define AUDIT_FIRST_LOADPOL	1460
+#define AUDIT_LAST_LOADPOL	1462
+
+static const char *const watch_help =
+	"usage: loadpolctl watch [--json] [--count N]\n"
+	"\n"
+	"Print loadpol's audit records (denials, audit rules, permissive\n"
+	"would-be denials, policy loads, the lock) as they happen, one line each,\n"
+	"from the kernel's audit read-log multicast group: beside auditd, or on a\n"
+	"system without one, whose kernel log keeps only about 10 audit records\n"
+	"every 5 seconds.  Needs CAP_AUDIT_READ.\n"
+	"\n"
+	"  --json     one JSON object a line, every field of the record\n"
+	"  --count N  stop after N records\n";
+
+/* Fields audit_log_untrustedstring() wrote: quoted, or hex when unsafe. */
+static bool untrusted_field(const char *key, size_t len)
+{
+	static const char *const keys[] = {
+		"name", "path", "request", "modinfo_name", "lp_detail", "comm", "exe",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strlen(keys[i]) == len && !memcmp(keys[i], key, len))
+			return true;
+	return false;
+}
+
+static int hexdigit(char c)
+{
+	return c <= '9' ? c - '0' : c - 'A' + 10;
+}
+
+/*
+ * The value of field @key in record text @rec, unquoted and hex-decoded,
+ * in @buf; NULL when the record has no such field.
+ */
+static const char *field(const char *rec, const char *key, char *buf, size_t size)
+{
+	size_t klen = strlen(key), n = 0;
+	const char *p = rec, *v, *end;
+
+	for (;;) {
+		p = strstr(p, key);
+		if (!p)
+			return NULL;
+		if ((p == rec || p[-1] == ' ') && p[klen] == '=')
+			break;
+		p += klen;
+	}
+	v = p + klen + 1;
+	if (*v == '"') {
+		end = strchr(++v, '"');
+		if (!end)
+			end = v + strlen(v);
+		n = end - v < (ptrdiff_t)size - 1 ? (size_t)(end - v) : size - 1;
+		memcpy(buf, v, n);
+	} else {
+		end = v + strcspn(v, " ");
+		if (untrusted_field(key, klen) && (end - v) % 2 == 0 &&
+		    end - v == (ptrdiff_t)strspn(v, "0123456789ABCDEF") && end > v) {
+			for (; v < end && n < size - 1; v += 2)
+				buf[n++] = hexdigit(v[0]) << 4 | hexdigit(v[1]);
+		} else {
+			n = end - v < (ptrdiff_t)size - 1 ? (size_t)(end - v) : size - 1;
+			memcpy(buf, v, n);
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* One JSON object: the type, the time and serial, then every field. */
+static void watch_json(int type, const char *stamp, const char *rec)
+{
+	char key[64], value[4096];
+	const char *p = rec;
+
+	printf("{\"type\":%d,\"audit\":", type);
+	json_string(stamp);
+	while (*p) {
+		size_t klen = strcspn(p, "= ");
+
+		if (p[klen] != '=' || klen >= sizeof(key)) {
+			p += klen + (p[klen] != '\0');
+			continue;
+		}
+		memcpy(key, p, klen);
+		key[klen] = '\0';
+		if (field(p, key, value, sizeof(value))) {
+			putchar(',');
+			json_string(key);
+			putchar(':');
+			json_string(value);
+		}
+		p += klen + 1;
+		if (*p == '"')
+			p = strchr(p + 1, '"') ? strchr(p + 1, '"') + 1 : p + strlen(p);
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	puts("}");
+}
+
+/* One line a person reads. */
+static void watch_text(int type, const char *stamp, const char *rec)
+{
+	char op[32] = "", a[512], b[512], c[64], d[64], e[64];
+	const char *by;
+
+	field(rec, "op", op, sizeof(op));
+	printf("%s ", stamp);
+	if (type == AUDIT_FIRST_LOADPOL + 1) {
+		if (field(rec, "res", a, sizeof(a)) && !strcmp(a, "1"))
+			printf("policy loaded: %s rules, enforcing=%s, default %s",
+			       field(rec, "lp_rules", b, sizeof(b)) ?: "?",
+			       field(rec, "enforcing", c, sizeof(c)) ?: "?",
+			       field(rec, "lp_default", d, sizeof(d)) ?: "?");
+		else
+			printf("policy refused: line %s: %s (%s, errno %s)",
+			       field(rec, "line", b, sizeof(b)) ?: "?",
+			       field(rec, "lp_detail", a, sizeof(a)) ?: "?",
+			       field(rec, "reason", c, sizeof(c)) ?: "?",
+			       field(rec, "errno", d, sizeof(d)) ?: "?");
+	} else if (type == AUDIT_LAST_LOADPOL) {
+		printf("policy locked until reboot");
+	} else if (!strcmp(op, "rate_limit")) {
+		printf("%s more decisions of users other than root not recorded in %s s",
+		       field(rec, "lp_dropped", a, sizeof(a)) ?: "?",
+		       field(rec, "lp_seconds", b, sizeof(b)) ?: "?");
+	} else {
+		bool load = !strcmp(op, "load");
+		bool permissive = field(rec, "enforcing", c, sizeof(c)) && !strcmp(c, "0");
+
+		field(rec, "lp_action", d, sizeof(d));
+		for (by = d; *by; by++)
+			putchar(*by >= 'a' && *by <= 'z' ? *by - 'a' + 'A' : *by);
+		printf("%s %s %s", permissive ? " (permissive: not enforced)" : "",
+		       load ? "load of" : "request",
+		       field(rec, load ? "name" : "request", a, sizeof(a)) ?: "?");
+		if (field(rec, "lp_repeats", b, sizeof(b)))
+			printf(" again %s times in %s s (uid %s)", b,
+			       field(rec, "lp_seconds", e, sizeof(e)) ?: "?",
+			       field(rec, "uid", c, sizeof(c)) ?: "?");
+		printf(", rule %s", field(rec, "lp_rule", e, sizeof(e)) ?: "?");
+		if (field(rec, "reason", b, sizeof(b)))
+			printf(" (%s)", b);
+		if (load && field(rec, "path", b, sizeof(b)))
+			printf(", file %s", b);
+		if (load && field(rec, "origin", b, sizeof(b)))
+			printf(", origin %s", b);
+	}
+	if (field(rec, "comm", a, sizeof(a)))
+		printf(", by %s pid %s uid %s", a, field(rec, "pid", b, sizeof(b)) ?: "?",
+		       field(rec, "uid", c, sizeof(c)) ?: "?");
+	putchar('\n');
+}
+
+static int cmd_watch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1U << (AUDIT_NLGRP_READLOG - 1),
+	};
+	static char buf[NLMSG_HDRLEN + 9000];
+	long count = -1, seen = 0;
+	bool json = false;
+	int fd, opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'j') {
+			json = true;
+		} else if (opt == 'c') {
+			count = strtol(optarg, NULL, 10);
+		} else {
+			fputs(watch_help, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(watch_help, stderr);
+		return 2;
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		warnx_("cannot join the audit read-log group: %s%s", strerror(errno),
+		       errno == EPERM ? " (it needs CAP_AUDIT_READ: run as root)" : "");
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (count < 0 || seen < count) {
+		ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+		struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+		char *text, *rec;
+		size_t len;
+
+		if (n < 0) {
+			if (errno == EINTR || errno == ENOBUFS)
+				continue;
+			warnx_("reading the audit records: %s", strerror(errno));
+			return 1;
+		}
+		if ((size_t)n < NLMSG_HDRLEN || nh->nlmsg_type < AUDIT_FIRST_LOADPOL ||
+		    nh->nlmsg_type > AUDIT_LAST_LOADPOL)
+			continue;
+		/* Multicast copies carry the whole length in nlmsg_len. */
+		len = nh->nlmsg_len > NLMSG_HDRLEN ? nh->nlmsg_len - NLMSG_HDRLEN : 0;
+		if (len > (size_t)n - NLMSG_HDRLEN)
+			len = n - NLMSG_HDRLEN;
+		text = (char *)NLMSG_DATA(nh);
+		text[len] = '\0';
+		/* "audit(SECONDS.MS:SERIAL): FIELDS" */
+		rec = strstr(text, "): ");
+		if (!rec)
+			continue;
+		*rec = '\0';
+		rec += 3;
+		if (json)
+			watch_json(nh->nlmsg_type, text, rec);
+		else
+			watch_text(nh->nlmsg_type, text, rec);
+		seen++;
+	}
+	close(fd);
+	return 0;
+}
+
 /* --- main ----------------------------------------------------------------- */
 
 static const struct command {
@@ -815,6 +1071,7 @@ static const struct command {
 	{ "load", cmd_load, &load_help, "replace the live policy" },
 	{ "lock", cmd_lock, &lock_help, "lock the live policy until reboot" },
 	{ "status", cmd_status, &status_help, "the live policy, mode, counts and lock" },
+	{ "watch", cmd_watch, &watch_help, "loadpol's audit records as they happen" },
 };
 
 static void print_commands(FILE *f)
