@@ -1040,12 +1040,14 @@ static int cmd_watch(int argc, char **argv)
 			len = n - NLMSG_HDRLEN;
 		text = (char *)NLMSG_DATA(nh);
 		text[len] = '\0';
-		/* "audit(SECONDS.MS:SERIAL): FIELDS" */
+		/* "audit(SECONDS.MS:SERIAL): FIELDS": SECONDS.MS:SERIAL first. */
 		rec = strstr(text, "): ");
 		if (!rec)
 			continue;
 		*rec = '\0';
 		rec += 3;
+		if (!strncmp(text, "audit(", 6))
+			text += 6;
 		if (json)
 			watch_json(nh->nlmsg_type, text, rec);
 		else
