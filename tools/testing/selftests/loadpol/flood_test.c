@@ -30,7 +30,7 @@
 #define ROUNDS 3
 /* Socket families this kernel does not have: AppleTalk, X.25, ROSE. */
 static const int families[] = { 5, 9, 11 };
-#define NR_FAMILIES (sizeof(families) / sizeof(families[0]))
+#define NR_FAMILIES ARRAY_SIZE(families)
 /* A window of counting, and some. */
 #define SUMMARY_MS 8000
 
@@ -96,7 +96,8 @@ TEST_F_TIMEOUT(flood, an_unprivileged_request_loop_is_counted_not_recorded, 300)
 	audit = audit_open();
 	ASSERT_LE(0, audit);
 	ASSERT_EQ(0, policy_write("default allow\ndeny request=net-pf-*\n"));
-	floor_rate = rate = 0;
+	floor_rate = 0;
+	rate = 0;
 	for (f = 0; f < ROUNDS; f++) {
 		double r;
 
