@@ -27,6 +27,17 @@ static void log_string(struct audit_buffer *ab, const char *key,
 	audit_log_untrustedstring(ab, value);
 }
 
+/* What decided: a rule (1-based, as read back), the default, or a flaw. */
+static void log_rule(struct audit_buffer *ab, int rule, const char *flaw)
+{
+	if (flaw)
+		audit_log_format(ab, " lp_rule=none reason=%s", flaw);
+	else if (rule < 0)
+		audit_log_format(ab, " lp_rule=default");
+	else
+		audit_log_format(ab, " lp_rule=%d", rule + 1);
+}
+
 /**
  * loadpol_audit_decision() - record a denial, an audit action or a
  *	would-be denial
@@ -71,12 +82,7 @@ void loadpol_audit_decision(const struct loadpol_event *event,
 			 loadpol_action_name(decision->action),
 			 decision->action != LOADPOL_DENY || mode != LOADPOL_ENFORCE,
 			 mode == LOADPOL_ENFORCE);
-	if (flaw)
-		audit_log_format(ab, " lp_rule=none reason=%s", flaw);
-	else if (decision->rule < 0)
-		audit_log_format(ab, " lp_rule=default");
-	else
-		audit_log_format(ab, " lp_rule=%d", decision->rule + 1);
+	log_rule(ab, decision->rule, flaw);
 	audit_log_task_info(ab);
 	audit_log_end(ab);
 }
@@ -104,12 +110,7 @@ void loadpol_audit_repeat(const struct loadpol_repeat *r)
 	}
 	audit_log_format(ab, " lp_action=%s enforcing=%d",
 			 loadpol_action_name(r->action), r->mode == LOADPOL_ENFORCE);
-	if (r->flaw)
-		audit_log_format(ab, " lp_rule=none reason=%s", r->flaw);
-	else if (r->rule < 0)
-		audit_log_format(ab, " lp_rule=default");
-	else
-		audit_log_format(ab, " lp_rule=%d", r->rule + 1);
+	log_rule(ab, r->rule, r->flaw);
 	audit_log_format(ab, " uid=%u lp_repeats=%u lp_seconds=%u",
 			 from_kuid(&init_user_ns, r->uid), r->count,
 			 LOADPOL_REPEAT_SECONDS);
@@ -135,32 +136,27 @@ void loadpol_audit_dropped(u32 dropped)
 
 /**
  * loadpol_audit_policy() - record an attempt to load a policy
- * @err: 0 if it is now in force, else why not
- * @policy: the parsed policy, or NULL if it did not parse
- * @text_digest: SHA-256 of the text written, or NULL if not kept
- * @error: the line and reason, when it did not parse
+ * @a: what the attempt did
  */
-void loadpol_audit_policy(int err, const struct loadpol_policy *policy,
-			  const u8 *text_digest,
-			  const struct loadpol_parse_error *error)
+void loadpol_audit_policy(const struct loadpol_attempt *a)
 {
 	struct audit_buffer *ab;
 
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_LOADPOL_POLICY);
 	if (!ab)
 		return;
-	audit_log_format(ab, "op=policy-load res=%d errno=%d", !err, -err);
-	if (policy)
+	audit_log_format(ab, "op=policy-load res=%d errno=%d", !a->err, -a->err);
+	if (a->parsed)
 		audit_log_format(ab, " lp_rules=%u enforcing=%d lp_default=%s",
-				 policy->nr_rules, policy->mode == LOADPOL_ENFORCE,
-				 loadpol_action_name(policy->default_action));
-	if (text_digest)
+				 a->rules, a->mode == LOADPOL_ENFORCE,
+				 loadpol_action_name(a->default_action));
+	if (a->have_digest)
 		audit_log_format(ab, " policy_sha256=%*phN", LOADPOL_DIGEST_SIZE,
-				 text_digest);
-	if (err && error->msg[0]) {
-		audit_log_format(ab, " line=%u reason=%s", error->line,
-				 error->reason ?: "invalid");
-		log_string(ab, "lp_detail", error->msg);
+				 a->digest);
+	if (a->err && a->error.msg[0]) {
+		audit_log_format(ab, " line=%u reason=%s", a->error.line,
+				 a->error.reason ?: "invalid");
+		log_string(ab, "lp_detail", a->error.msg);
 	}
 	audit_log_task_info(ab);
 	audit_log_end(ab);

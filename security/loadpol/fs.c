@@ -158,17 +158,17 @@ out:
 /* Called with w->lock held, once. */
 static int loadpol_writer_apply(struct loadpol_writer *w)
 {
-	struct loadpol_parse_error error = {};
+	struct loadpol_attempt a = { .err = w->err };
 
 	w->done = true;
 	if (w->err) {
-		error.reason = "too_large";
-		snprintf(error.msg, sizeof(error.msg),
+		a.error.reason = "too_large";
+		snprintf(a.error.msg, sizeof(a.error.msg),
 			 "policy larger than %u bytes", LOADPOL_MAX_SIZE);
-		loadpol_audit_policy(w->err, NULL, NULL, &error);
+		loadpol_audit_policy(&a);
 		return w->err;
 	}
-	return loadpol_set_policy(w->buf ? w->buf : "", w->len, &error);
+	return loadpol_set_policy(w->buf ? w->buf : "", w->len);
 }
 
 /* The first close(2) after a write commits the text. */

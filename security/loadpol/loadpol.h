@@ -58,6 +58,28 @@ struct loadpol_task {
 	char *request;
 };
 
+/**
+ * struct loadpol_attempt - a policy load, as its audit record tells it
+ * @err: 0 if the policy is now in force, else why not
+ * @parsed: the text parsed: @rules, @mode and @default_action are its
+ * @rules: number of rules
+ * @mode: enforce or permissive
+ * @default_action: the action of events no rule matches
+ * @have_digest: @digest holds the SHA-256 of the text
+ * @digest: the SHA-256 of the text
+ * @error: the line and reason, when it did not parse
+ */
+struct loadpol_attempt {
+	int err;
+	bool parsed;
+	u32 rules;
+	u8 mode;
+	u8 default_action;
+	bool have_digest;
+	u8 digest[LOADPOL_DIGEST_SIZE];
+	struct loadpol_parse_error error;
+};
+
 /* How long identical decisions are counted before their count is written. */
 #define LOADPOL_REPEAT_SECONDS	5
 
@@ -110,8 +132,7 @@ int loadpol_init_fs(void);
 /* state.c */
 struct loadpol_live *loadpol_live_get(void);
 void loadpol_live_put(struct loadpol_live *live);
-int loadpol_set_policy(const char *text, size_t len,
-		       struct loadpol_parse_error *error);
+int loadpol_set_policy(const char *text, size_t len);
 bool loadpol_is_locked(void);
 void loadpol_lock(void);
 void loadpol_init_state(void);
@@ -122,9 +143,7 @@ int loadpol_init_sysctl(void);
 void loadpol_audit_decision(const struct loadpol_event *event,
 			    const struct loadpol_decision *decision,
 			    enum loadpol_mode mode, const char *flaw);
-void loadpol_audit_policy(int err, const struct loadpol_policy *policy,
-			  const u8 *text_digest,
-			  const struct loadpol_parse_error *error);
+void loadpol_audit_policy(const struct loadpol_attempt *a);
 void loadpol_audit_lock(void);
 void loadpol_audit_repeat(const struct loadpol_repeat *r);
 void loadpol_audit_dropped(u32 dropped);

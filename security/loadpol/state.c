@@ -24,9 +24,11 @@ static bool loadpol_lock_at_boot;
 module_param_named(locked, loadpol_lock_at_boot, bool, 0444);
 MODULE_PARM_DESC(locked, "Refuse policy writes from boot on");
 
-/* The built-in policy's outcome, recorded once audit is up. */
-static int loadpol_boot_err __initdata;
-static struct loadpol_parse_error loadpol_boot_error __initdata;
+/*
+ * The built-in policy's load and, if it failed, the deny-all one's:
+ * recorded once audit is up.
+ */
+static struct loadpol_attempt loadpol_boot_attempts[2] __initdata;
 
 /* What is in force when the built-in policy does not parse. */
 static const char loadpol_fail_closed_policy[] __initconst = "default deny\n";
@@ -90,31 +92,27 @@ void loadpol_lock(void)
 	}
 }
 
-/**
- * loadpol_set_policy() - parse a policy text and make it the live policy
- * @text: the text
- * @len: its length
- * @error: where the line and reason go when it is refused
- *
- * Decisions in progress finish with the policy they started with; later
- * ones see the new one.  Every attempt is audited.
- *
- * Return: 0, -EPERM when locked, or the parser's error.
+/*
+ * Parse a policy text and make it the live policy, filling @a for its
+ * record.  Decisions in progress finish with the policy they started with;
+ * later ones see the new one.
  */
-int loadpol_set_policy(const char *text, size_t len,
-		       struct loadpol_parse_error *error)
+static void loadpol_install(const char *text, size_t len,
+			    struct loadpol_attempt *a)
 {
 	struct loadpol_live *live = NULL, *old = NULL;
 	struct loadpol_policy *policy = NULL;
-	u8 digest[LOADPOL_DIGEST_SIZE];
-	bool have_digest;
 	int err;
 
-	err = loadpol_sha256(text, len, digest);
-	have_digest = !err;
+	err = loadpol_sha256(text, len, a->digest);
+	a->have_digest = !err;
 	if (!err)
-		err = loadpol_policy_parse(text, len, &policy, error);
+		err = loadpol_policy_parse(text, len, &policy, &a->error);
 	if (!err) {
+		a->parsed = true;
+		a->rules = policy->nr_rules;
+		a->mode = policy->mode;
+		a->default_action = policy->default_action;
 		live = kzalloc(sizeof(*live), GFP_KERNEL_ACCOUNT);
 		if (!live)
 			err = -ENOMEM;
@@ -125,10 +123,10 @@ int loadpol_set_policy(const char *text, size_t len,
 		mutex_lock(&loadpol_state_mutex);
 		if (loadpol_locked) {
 			err = -EPERM;
-			error->line = 0;
-			error->reason = "locked";
-			strscpy(error->msg, "the policy is locked until reboot",
-				sizeof(error->msg));
+			a->error.line = 0;
+			a->error.reason = "locked";
+			strscpy(a->error.msg, "the policy is locked until reboot",
+				sizeof(a->error.msg));
 		} else {
 			old = rcu_replace_pointer(loadpol_current, live,
 						  lockdep_is_held(&loadpol_state_mutex));
@@ -136,31 +134,49 @@ int loadpol_set_policy(const char *text, size_t len,
 		}
 		mutex_unlock(&loadpol_state_mutex);
 	}
-	loadpol_audit_policy(err, policy, have_digest ? digest : NULL, error);
+	a->err = err;
 	if (err) {
-		pr_err("policy rejected: line %u: %s (%d)\n", error->line,
-		       error->msg, err);
 		if (live)
 			loadpol_live_put(live);
 		else
 			loadpol_policy_free(policy);
-		return err;
-	}
-	pr_info("policy loaded: %u rules, mode %s, default %s\n",
-		policy->nr_rules, loadpol_mode_name(policy->mode),
-		loadpol_action_name(policy->default_action));
-	if (old) {
+	} else if (old) {
 		synchronize_rcu();
 		loadpol_live_put(old);
 	}
-	return 0;
+}
+
+/**
+ * loadpol_set_policy() - parse a policy text and make it the live policy
+ * @text: the text
+ * @len: its length
+ *
+ * Decisions in progress finish with the policy they started with; later
+ * ones see the new one.  Every attempt is audited and logged.
+ *
+ * Return: 0, -EPERM when locked, or the parser's error.
+ */
+int loadpol_set_policy(const char *text, size_t len)
+{
+	struct loadpol_attempt a = {};
+
+	loadpol_install(text, len, &a);
+	loadpol_audit_policy(&a);
+	if (a.err)
+		pr_err("policy rejected: line %u: %s (%d)\n", a.error.line,
+		       a.error.msg, a.err);
+	else
+		pr_info("policy loaded: %u rules, mode %s, default %s\n", a.rules,
+			loadpol_mode_name(a.mode),
+			loadpol_action_name(a.default_action));
+	return a.err;
 }
 
 /**
  * loadpol_init_state() - put the built-in policy in force, lock if asked
  *
  * Called once at LSM init, before any module load or request, and before
- * audit is up: loadpol_audit_boot() records the outcome later.  A built-in
+ * audit is up: loadpol_audit_boot() records what it did later.  A built-in
  * policy that does not parse (the build checks it, so only a kernel built
  * around that check gets here) fails closed: a policy denying everything
  * is put in force instead, and the kernel log says so at every level
@@ -168,21 +184,21 @@ int loadpol_set_policy(const char *text, size_t len,
  */
 void __init loadpol_init_state(void)
 {
-	struct loadpol_parse_error error = {};
+	struct loadpol_attempt *boot = &loadpol_boot_attempts[0];
+	struct loadpol_attempt *closed = &loadpol_boot_attempts[1];
 
 	if (loadpol_boot_policy[0]) {
-		loadpol_boot_err = loadpol_set_policy(loadpol_boot_policy,
-						      strlen(loadpol_boot_policy),
-						      &loadpol_boot_error);
-		if (!loadpol_boot_err) {
+		loadpol_install(loadpol_boot_policy, strlen(loadpol_boot_policy),
+				boot);
+		if (!boot->err) {
 			pr_info("built-in policy in force\n");
-		} else if (loadpol_set_policy(loadpol_fail_closed_policy,
-					      strlen(loadpol_fail_closed_policy),
-					      &error)) {
-			panic("loadpol: cannot put a deny-all policy in force\n");
 		} else {
+			loadpol_install(loadpol_fail_closed_policy,
+					strlen(loadpol_fail_closed_policy), closed);
+			if (closed->err)
+				panic("loadpol: cannot put a deny-all policy in force\n");
 			pr_emerg("built-in policy rejected (line %u: %s): every module load and request is DENIED until a valid policy is written\n",
-				 loadpol_boot_error.line, loadpol_boot_error.msg);
+				 boot->error.line, boot->error.msg);
 		}
 	}
 	if (loadpol_lock_at_boot) {
@@ -200,27 +216,11 @@ void __init loadpol_init_state(void)
  */
 void __init loadpol_audit_boot(void)
 {
-	struct loadpol_live *live = loadpol_live_get();
-	u8 digest[LOADPOL_DIGEST_SIZE];
-	bool have_digest = false;
-
 	if (loadpol_boot_policy[0]) {
-		have_digest = !loadpol_sha256(loadpol_boot_policy,
-					      strlen(loadpol_boot_policy),
-					      digest);
-		loadpol_audit_policy(loadpol_boot_err,
-				     loadpol_boot_err ? NULL : live->policy,
-				     have_digest ? digest : NULL,
-				     &loadpol_boot_error);
-		if (loadpol_boot_err) {
-			have_digest = !loadpol_sha256(loadpol_fail_closed_policy,
-						      strlen(loadpol_fail_closed_policy),
-						      digest);
-			loadpol_audit_policy(0, live->policy,
-					     have_digest ? digest : NULL, NULL);
-		}
+		loadpol_audit_policy(&loadpol_boot_attempts[0]);
+		if (loadpol_boot_attempts[0].err)
+			loadpol_audit_policy(&loadpol_boot_attempts[1]);
 	}
-	loadpol_live_put(live);
 	if (loadpol_lock_at_boot)
 		loadpol_audit_lock();
 }
