@@ -6,11 +6,13 @@
 #   make bench  benchmark the policy engine
 #   make fuzz   fuzz the policy parser (FUZZ_SECONDS=3600)
 #   make patches  the upstream series, cover letter included (PATCHES_DIR)
+#   make install  install loadpol's userspace (DESTDIR=, prefix=/usr)
+#   make run-distro  boot the Debian 12 VM (systemd, udev, auditd) with loadpol
 
 APPEND ?=
 PATCHES_DIR ?= $(CURDIR)/.cache/series-out
 
-.PHONY: all run test build bench fuzz patches clean distclean
+.PHONY: all run run-distro test build bench fuzz patches install clean distclean
 
 all: test
 
@@ -22,6 +24,21 @@ run:
 
 build:
 	@scripts/build
+
+# The Debian 12 VM: systemd, udev, auditd, an initramfs made by mkinitramfs
+# (DISTRO_INITRAMFS=dracut: by dracut), the policy in /etc/loadpol/policy
+# loaded and locked at its end.  Log in as root (no password).
+DISTRO_INITRAMFS ?= initramfs-tools
+run-distro:
+	@scripts/distro-run --interactive --initramfs $(DISTRO_INITRAMFS) $(if $(APPEND),--append '$(APPEND)')
+
+# loadpol's userspace, where a distribution package puts it: loadpolctl and
+# its man page, the initramfs-tools and dracut integration, an example
+# policy.  DESTDIR=/path/to/staging for a package build.
+DESTDIR ?=
+prefix ?= /usr
+install:
+	@$(MAKE) -s -C tools/loadpol OUT=$(CURDIR)/.cache/out/tools DESTDIR=$(abspath $(DESTDIR)) prefix=$(prefix) install
 
 # Benchmarks (tables of figures, not tests): the policy engine, then
 # finit_module(2) in the VM with and without loadpol.

@@ -12,10 +12,11 @@ OVERLAY_DIRS="security include Documentation tools"
 # Kconfig fragments merged onto tinyconfig, in order; a later line for the
 # same symbol wins.
 FRAGMENTS="$LOADPOL_TOP/scripts/vm.config $LOADPOL_TOP/tools/testing/selftests/loadpol/config"
-# Three kernels: "test" (the default); "debug" (LOADPOL_FLAVOUR=debug):
-# KASAN, lockdep, kmemleak, fault injection, zstd modules; and "peer": what
-# the kernel's own kmod selftest needs.  Each has its own build directory
-# and guest artifacts.
+# Four kernels: "test" (the default); "debug" (LOADPOL_FLAVOUR=debug):
+# KASAN, lockdep, kmemleak, fault injection, zstd modules; "peer": what the
+# kernel's own kmod selftest needs; and "distro": what a Debian 12 system
+# (systemd, udev, auditd) needs, drivers as modules.  Each has its own build
+# directory and guest artifacts.
 LOADPOL_FLAVOUR=${LOADPOL_FLAVOUR:-test}
 case $LOADPOL_FLAVOUR in
 test)
@@ -32,8 +33,13 @@ peer)
 	OUT=$LOADPOL_CACHE/out-peer
 	FRAGMENTS="$FRAGMENTS $LOADPOL_TOP/scripts/peer.config"
 	;;
+distro)
+	KBUILD=$LOADPOL_CACHE/build-distro
+	OUT=$LOADPOL_CACHE/out-distro
+	FRAGMENTS="$FRAGMENTS $LOADPOL_TOP/scripts/distro.config"
+	;;
 *)
-	printf 'error: LOADPOL_FLAVOUR=%s: use test, debug or peer\n' "$LOADPOL_FLAVOUR" >&2
+	printf 'error: LOADPOL_FLAVOUR=%s: use test, debug, peer or distro\n' "$LOADPOL_FLAVOUR" >&2
 	exit 2
 	;;
 esac
