@@ -13,8 +13,13 @@ depends() {
 	return 0
 }
 
+# A policy that does not parse stops dracut: an initramfs that would stop
+# the boot (loadpol-lock.sh) must not be made.
 install() {
-	loadpolctl check /etc/loadpol/policy >/dev/null || return 1
+	if ! loadpolctl check /etc/loadpol/policy >/dev/null; then
+		dfatal "loadpol: /etc/loadpol/policy does not parse (see above): not making an initramfs that would stop the boot"
+		exit 1
+	fi
 	inst_binary loadpolctl
 	inst_simple /etc/loadpol/policy
 	inst_hook pre-pivot 99 "$moddir/loadpol-lock.sh"
