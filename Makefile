@@ -25,12 +25,13 @@ run:
 build:
 	@scripts/build
 
-# The Debian 12 VM: systemd, udev, auditd, an initramfs made by mkinitramfs
-# (DISTRO_INITRAMFS=dracut: by dracut), the policy in /etc/loadpol/policy
-# loaded and locked at its end.  Log in as root (no password).
+# The Debian 12 VM: systemd, udev, auditd, an initramfs made by
+# update-initramfs (DISTRO_INITRAMFS=dracut: by dracut) that loads and locks
+# /etc/loadpol/policy (made by loadpolctl generate --hash: this kernel's
+# modules only) at its end.  Log in as root (no password).
 DISTRO_INITRAMFS ?= initramfs-tools
 run-distro:
-	@scripts/distro-run --interactive --initramfs $(DISTRO_INITRAMFS) $(if $(APPEND),--append '$(APPEND)')
+	@scripts/distro-run --interactive --generate-policy --initramfs $(DISTRO_INITRAMFS) $(if $(APPEND),--append '$(APPEND)')
 
 # loadpol's userspace, where a distribution package puts it: loadpolctl and
 # its man page, the initramfs-tools and dracut integration, an example
