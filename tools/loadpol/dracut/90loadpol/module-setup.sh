@@ -17,7 +17,8 @@ depends() {
 # the boot (loadpol-lock.sh) must not be made.
 install() {
 	if ! loadpolctl check /etc/loadpol/policy >/dev/null; then
-		dfatal "loadpol: /etc/loadpol/policy does not parse (see above): not making an initramfs that would stop the boot"
+		dfatal "loadpol: /etc/loadpol/policy does not parse (see above):" \
+			"not making an initramfs that would stop the boot"
 		exit 1
 	fi
 	inst_binary loadpolctl
