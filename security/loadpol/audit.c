@@ -17,6 +17,7 @@
  */
 
 #include <linux/audit.h>
+#include <linux/string_choices.h>
 
 #include "loadpol.h"
 
@@ -65,7 +66,7 @@ void loadpol_audit_decision(const struct loadpol_event *event,
 			audit_log_format(ab, " sha256=%*phN", LOADPOL_DIGEST_SIZE,
 					 event->sha256);
 		audit_log_format(ab, " signed=%s origin=%s",
-				 event->sig_ok ? "yes" : "no",
+				 str_yes_no(event->sig_ok),
 				 event->origin_kernel ? "kernel" : "user");
 		if (event->path)
 			log_string(ab, "path", event->path);
