@@ -10,7 +10,7 @@
  * Field names are the audit field dictionary's where one means the same
  * thing (op, res, errno, reason, enforcing, name, path), so that ausearch -i
  * and other parsers read them right, and loadpol's own (lp_*, sha256,
- * signed, origin, request, line, ...) where none does: the dictionary's
+ * signed, origin, request, line, userns, privileged, ...) where none does: the dictionary's
  * action is a netfilter disposition and its mode a file mode.
  *
  * Copyright (C) 2026 The loadpol developers
@@ -78,6 +78,14 @@ void loadpol_audit_decision(const struct loadpol_event *event,
 		audit_log_format(ab, "op=request");
 		log_string(ab, "request", event->request);
 	}
+	/*
+	 * Who asked: the task below for a request, the task whose request
+	 * the kernel's modprobe serves for its loads.
+	 */
+	if (event->kind == LOADPOL_EV_REQUEST || event->origin_kernel)
+		audit_log_format(ab, " userns=%s privileged=%s lp_uid=%u",
+				 event->userns_nested ? "nested" : "init",
+				 str_yes_no(!event->unprivileged), event->uid);
 	/* res: whether the event goes ahead. */
 	audit_log_format(ab, " lp_action=%s res=%d enforcing=%d",
 			 loadpol_action_name(decision->action),
@@ -151,6 +159,8 @@ void loadpol_audit_policy(const struct loadpol_attempt *a)
 		audit_log_format(ab, " lp_rules=%u enforcing=%d lp_default=%s",
 				 a->rules, a->mode == LOADPOL_ENFORCE,
 				 loadpol_action_name(a->default_action));
+	if (a->tightening)
+		audit_log_format(ab, " lp_tighten=yes");
 	if (a->have_digest)
 		audit_log_format(ab, " policy_sha256=%*phN", LOADPOL_DIGEST_SIZE,
 				 a->digest);

@@ -67,9 +67,8 @@ static int loadpol_policy_open(struct inode *inode, struct file *file)
 		file->private_data = loadpol_live_get();
 		return 0;
 	}
+	/* Locked or not: once locked, the commit accepts only tightening. */
 	if (!file_ns_capable(file, &init_user_ns, CAP_MAC_ADMIN))
-		return -EPERM;
-	if (loadpol_is_locked())
 		return -EPERM;
 	if (test_and_set_bit_lock(0, &loadpol_writer_busy))
 		return -EBUSY;

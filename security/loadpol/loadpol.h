@@ -51,9 +51,18 @@ enum loadpol_origin {
  * @path: path of the module file finit_module(2) is reading, until the
  *	module's load is decided
  * @request: for the kernel's modprobe, the module request it serves
+ * @req_uid: for the kernel's modprobe, the real user ID of the task whose
+ *	request it serves, in the initial user namespace
+ * @req_userns_nested: for the kernel's modprobe, that task's user
+ *	namespace was not the initial one
+ * @req_unprivileged: for the kernel's modprobe, that task lacked
+ *	CAP_SYS_MODULE in the initial user namespace
  */
 struct loadpol_task {
 	u8 origin;
+	bool req_userns_nested;
+	bool req_unprivileged;
+	u32 req_uid;
 	char *path;
 	char *request;
 };
@@ -67,11 +76,13 @@ struct loadpol_task {
  * @default_action: the action of events no rule matches
  * @have_digest: @digest holds the SHA-256 of the text
  * @digest: the SHA-256 of the text
- * @error: the line and reason, when it did not parse
+ * @error: the line and reason, when it did not parse or does not tighten
+ * @tightening: written after the lock, to tighten the policy in force
  */
 struct loadpol_attempt {
 	int err;
 	bool parsed;
+	bool tightening;
 	u32 rules;
 	u8 mode;
 	u8 default_action;

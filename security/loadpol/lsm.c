@@ -10,6 +10,8 @@
 #include <crypto/hash.h>
 #include <crypto/sha2.h>
 #include <linux/binfmts.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/init.h>
@@ -189,6 +191,21 @@ static int loadpol_check(const struct loadpol_live *live,
 	return 0;
 }
 
+/*
+ * Who asks, from its credentials: the real user ID, whether the user
+ * namespace is the initial one, and whether CAP_SYS_MODULE is held there
+ * (asked without an audit record: this is a description, not a check).
+ */
+static void loadpol_requester(const struct cred *cred,
+			      struct loadpol_event *event)
+{
+	event->uid = from_kuid(&init_user_ns, cred->uid);
+	event->userns_nested = cred->user_ns != &init_user_ns;
+	event->unprivileged = security_capable(cred, &init_user_ns,
+					       CAP_SYS_MODULE,
+					       CAP_OPT_NOAUDIT) != 0;
+}
+
 static int loadpol_module_load(const char *name, const char *modinfo_name,
 			       const void *image, size_t len, bool sig_ok)
 {
@@ -206,6 +223,15 @@ static int loadpol_module_load(const char *name, const char *modinfo_name,
 	u8 digest[LOADPOL_DIGEST_SIZE];
 	const char *flaw = NULL;
 	int err;
+
+	/* The kernel's modprobe loads on behalf of whoever asked. */
+	if (kernel) {
+		event.uid = task->req_uid;
+		event.userns_nested = task->req_userns_nested;
+		event.unprivileged = task->req_unprivileged;
+	} else {
+		loadpol_requester(current_cred(), &event);
+	}
 
 	/*
 	 * The module registers under @name; a .modinfo name= that says
@@ -234,26 +260,36 @@ static int loadpol_module_request(char *kmod_name)
 		.kind = LOADPOL_EV_REQUEST,
 		.request = kmod_name,
 	};
-	struct loadpol_live *live = loadpol_live_get();
-	int err = loadpol_check(live, &event, NULL);
+	struct loadpol_live *live;
+	int err;
 
+	loadpol_requester(current_cred(), &event);
+	live = loadpol_live_get();
+	err = loadpol_check(live, &event, NULL);
 	loadpol_live_put(live);
 	return err;
 }
 
 /*
  * The helper request_module() started, before it executes modprobe_path:
- * the only way a task becomes the kernel's modprobe.
+ * the only way a task becomes the kernel's modprobe.  It remembers the
+ * request it serves and who asked, for the loads it makes.
  */
-static int loadpol_module_helper(const char *kmod_name)
+static int loadpol_module_helper(const char *kmod_name,
+				 const struct cred *requester)
 {
 	struct loadpol_task *task = loadpol_task(current);
 	char *request = kstrdup(kmod_name, GFP_KERNEL_ACCOUNT);
+	struct loadpol_event who = {};
 
 	if (!request)
 		return -ENOMEM;
+	loadpol_requester(requester, &who);
 	kfree(task->request);
 	task->request = request;
+	task->req_uid = who.uid;
+	task->req_userns_nested = who.userns_nested;
+	task->req_unprivileged = who.unprivileged;
 	WRITE_ONCE(task->origin, LOADPOL_ORIGIN_HELPER);
 	return 0;
 }
@@ -304,13 +340,15 @@ static int loadpol_task_alloc(struct task_struct *task,
 	const struct loadpol_task *parent = loadpol_task(current);
 	struct loadpol_task *child = loadpol_task(task);
 
-	child->path = NULL;
-	child->request = NULL;
+	memset(child, 0, sizeof(*child));
 	child->origin = LOADPOL_ORIGIN_USER;
 	if (parent->origin == LOADPOL_ORIGIN_KERNEL && parent->request) {
 		child->request = kstrdup(parent->request, GFP_KERNEL_ACCOUNT);
 		if (!child->request)
 			return -ENOMEM;
+		child->req_uid = parent->req_uid;
+		child->req_userns_nested = parent->req_userns_nested;
+		child->req_unprivileged = parent->req_unprivileged;
 		child->origin = LOADPOL_ORIGIN_KERNEL;
 	}
 	return 0;

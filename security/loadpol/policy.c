@@ -54,11 +54,15 @@ static const char *const key_names[] = {
 	[LOADPOL_KEY_ORIGIN] = "origin",
 	[LOADPOL_KEY_PATH] = "path",
 	[LOADPOL_KEY_REQUEST] = "request",
+	[LOADPOL_KEY_USERNS] = "userns",
+	[LOADPOL_KEY_PRIVILEGED] = "privileged",
+	[LOADPOL_KEY_UID] = "uid",
 };
 
 static const char hex_digits[] = "0123456789abcdef";
 static const char *const yes_no[] = { "no", "yes" };
 static const char *const user_kernel[] = { "user", "kernel" };
+static const char *const init_nested[] = { "init", "nested" };
 
 /**
  * loadpol_action_name() - keyword of an action
@@ -367,7 +371,7 @@ static u32 scan_first_match(const struct loadpol_policy *policy,
 bool loadpol_rule_matches(const struct loadpol_rule *rule,
 			  const struct loadpol_event *event)
 {
-	u8 keys = rule->keys;
+	u16 keys = rule->keys;
 
 	if (keys & (event->kind == LOADPOL_EV_LOAD ? REQUEST_KEYS : LOAD_KEYS))
 		return false;
@@ -392,7 +396,107 @@ bool loadpol_rule_matches(const struct loadpol_rule *rule,
 	    !(event->request &&
 	      loadpol_glob_match(rule->request, event->request, false)))
 		return false;
+	if ((keys & BIT(LOADPOL_KEY_USERNS)) &&
+	    rule->userns_nested != event->userns_nested)
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_PRIVILEGED)) &&
+	    rule->privileged == event->unprivileged)
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_UID)) &&
+	    (event->uid < rule->uid_lo || event->uid > rule->uid_hi))
+		return false;
 	return true;
+}
+
+static bool str_equal(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/**
+ * loadpol_rule_equal() - whether two rules say the same
+ * @a: a rule
+ * @b: another rule
+ *
+ * Two rules are equal when their canonical forms are: the same action and
+ * the same keys with the same values.  Their lines do not count.
+ *
+ * Return: true if @a and @b are equal.
+ */
+bool loadpol_rule_equal(const struct loadpol_rule *a,
+			const struct loadpol_rule *b)
+{
+	u16 keys = a->keys;
+
+	if (a->action != b->action || keys != b->keys)
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_NAME)) && strcmp(a->name, b->name))
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_SHA256)) &&
+	    memcmp(a->sha256, b->sha256, LOADPOL_DIGEST_SIZE))
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_SIGNED)) && a->signed_yes != b->signed_yes)
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_ORIGIN)) &&
+	    a->origin_kernel != b->origin_kernel)
+		return false;
+	if (!str_equal(a->path, b->path) || !str_equal(a->request, b->request))
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_USERNS)) &&
+	    a->userns_nested != b->userns_nested)
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_PRIVILEGED)) && a->privileged != b->privileged)
+		return false;
+	if ((keys & BIT(LOADPOL_KEY_UID)) &&
+	    (a->uid_lo != b->uid_lo || a->uid_hi != b->uid_hi))
+		return false;
+	return true;
+}
+
+/**
+ * loadpol_policy_tightens() - whether a policy only adds deny rules in
+ *	front of another
+ * @old: the policy in force
+ * @new: the policy offered in its place
+ * @error: where the reason goes when it does not
+ *
+ * @new tightens @old when it has the same mode and default, and its rules
+ * are deny rules followed by exactly the rules of @old, in order.  Such a
+ * policy refuses every event @old refuses: an event a new rule matches is
+ * denied, and any other is decided by the same rule as before.
+ *
+ * Return: 0 if @new tightens @old, else -EPERM with @error filled.
+ */
+int loadpol_policy_tightens(const struct loadpol_policy *old,
+			    const struct loadpol_policy *new,
+			    struct loadpol_parse_error *error)
+{
+	u32 i, added = new->nr_rules - old->nr_rules;
+	const char *why = NULL;
+
+	error->line = 0;
+	if (new->mode != old->mode)
+		why = "the mode differs from the locked policy's";
+	else if (new->default_action != old->default_action)
+		why = "the default differs from the locked policy's";
+	else if (new->nr_rules < old->nr_rules)
+		why = "rules of the locked policy are missing";
+	for (i = 0; !why && i < new->nr_rules; i++) {
+		if (i < added && new->rules[i].action != LOADPOL_DENY) {
+			why = "only deny rules can be added, in front of the locked rules";
+			error->line = new->rules[i].line;
+		} else if (i >= added &&
+			   !loadpol_rule_equal(&new->rules[i],
+					       &old->rules[i - added])) {
+			why = "after the added deny rules, the locked rules must follow unchanged";
+			error->line = new->rules[i].line;
+		}
+	}
+	if (!why)
+		return 0;
+	error->reason = "not_tightening";
+	snprintf(error->msg, sizeof(error->msg), "%s", why);
+	return -EPERM;
 }
 
 static void set_decision(const struct loadpol_policy *policy, u32 rule,
@@ -511,6 +615,15 @@ static void out_rule(struct out *o, const struct loadpol_rule *rule)
 		out_printf(o, " path=%s", rule->path);
 	if (rule->keys & BIT(LOADPOL_KEY_REQUEST))
 		out_printf(o, " request=%s", rule->request);
+	if (rule->keys & BIT(LOADPOL_KEY_USERNS))
+		out_printf(o, " userns=%s", init_nested[rule->userns_nested]);
+	if (rule->keys & BIT(LOADPOL_KEY_PRIVILEGED))
+		out_printf(o, " privileged=%s", yes_no[rule->privileged]);
+	if (rule->keys & BIT(LOADPOL_KEY_UID)) {
+		out_printf(o, " uid=%u", rule->uid_lo);
+		if (rule->uid_hi != rule->uid_lo)
+			out_printf(o, "-%u", rule->uid_hi);
+	}
 }
 
 /**
@@ -712,6 +825,46 @@ static int hex_value(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* Parse a decimal user ID, 0 to 4294967294, from [*p, end). */
+static bool parse_id(const char **p, const char *end, u32 *id)
+{
+	u64 v = 0;
+	const char *s = *p;
+
+	if (s == end || *s < '0' || *s > '9')
+		return false;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (*s - '0');
+		if (v > 0xfffffffeULL)
+			return false;
+	}
+	*p = s;
+	*id = v;
+	return true;
+}
+
+/* uid=N or uid=LOW-HIGH. */
+static int parse_uid(struct parser *ps, struct loadpol_rule *rule,
+		     const char *v, size_t len)
+{
+	const char *p = v, *end = v + len;
+	bool ok = parse_id(&p, end, &rule->uid_lo);
+
+	rule->uid_hi = rule->uid_lo;
+	if (ok && p < end && *p == '-') {
+		p++;
+		ok = parse_id(&p, end, &rule->uid_hi);
+	}
+	if (!ok || p != end)
+		return fail(ps, -EINVAL, "bad_value",
+			    "uid= takes a user ID (0 to 4294967294) or a range LOW-HIGH, not '%.*s'",
+			    (int)len, v);
+	if (rule->uid_hi < rule->uid_lo)
+		return fail(ps, -EINVAL, "bad_value",
+			    "uid=%.*s: range out of order", (int)len, v);
+	return 0;
+}
+
 static int parse_value(struct parser *ps, struct loadpol_rule *rule,
 		       enum loadpol_key key, const char *v, size_t len)
 {
@@ -736,19 +889,34 @@ static int parse_value(struct parser *ps, struct loadpol_rule *rule,
 		}
 		return 0;
 	case LOADPOL_KEY_SIGNED:
-	case LOADPOL_KEY_ORIGIN:
-		flag = lookup_word(key == LOADPOL_KEY_SIGNED ? yes_no : user_kernel,
-				   2, v, len);
+	case LOADPOL_KEY_PRIVILEGED:
+		flag = lookup_word(yes_no, 2, v, len);
 		if (flag < 0)
-			return fail(ps, -EINVAL, "bad_value", "%s= takes %s, not '%.*s'",
-				    key_names[key],
-				    key == LOADPOL_KEY_SIGNED ? "yes or no" : "kernel or user",
-				    (int)len, v);
+			return fail(ps, -EINVAL, "bad_value", "%s= takes yes or no, not '%.*s'",
+				    key_names[key], (int)len, v);
 		if (key == LOADPOL_KEY_SIGNED)
 			rule->signed_yes = flag;
 		else
-			rule->origin_kernel = flag;
+			rule->privileged = flag;
 		return 0;
+	case LOADPOL_KEY_ORIGIN:
+		flag = lookup_word(user_kernel, 2, v, len);
+		if (flag < 0)
+			return fail(ps, -EINVAL, "bad_value",
+				    "origin= takes kernel or user, not '%.*s'",
+				    (int)len, v);
+		rule->origin_kernel = flag;
+		return 0;
+	case LOADPOL_KEY_USERNS:
+		flag = lookup_word(init_nested, 2, v, len);
+		if (flag < 0)
+			return fail(ps, -EINVAL, "bad_value",
+				    "userns= takes init or nested, not '%.*s'",
+				    (int)len, v);
+		rule->userns_nested = flag;
+		return 0;
+	case LOADPOL_KEY_UID:
+		return parse_uid(ps, rule, v, len);
 	default:
 		s = keep_string(ps, v, len);
 		why = glob_prepare(s, key == LOADPOL_KEY_NAME);
@@ -827,7 +995,7 @@ static int parse_rule(struct parser *ps, int action, const char *cur,
 	}
 	if ((rule->keys & LOAD_KEYS) && (rule->keys & REQUEST_KEYS))
 		return fail(ps, -EINVAL, "mixed_keys",
-			    "request= cannot be mixed with load keys (name, sha256, signed, origin, path)");
+			    "request= cannot be mixed with load keys (name, sha256, signed, origin, path); userns, privileged and uid go with either");
 	return 0;
 }
 

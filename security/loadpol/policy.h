@@ -48,6 +48,12 @@ enum loadpol_mode {
  * @LOADPOL_KEY_ORIGIN: whether a kernel usermode helper loads it (load)
  * @LOADPOL_KEY_PATH: path glob of the finit_module(2) file (load)
  * @LOADPOL_KEY_REQUEST: request_module() string glob (request)
+ * @LOADPOL_KEY_USERNS: the requester's user namespace, initial or nested
+ *	(request and load)
+ * @LOADPOL_KEY_PRIVILEGED: whether the requester holds CAP_SYS_MODULE in
+ *	the initial user namespace (request and load)
+ * @LOADPOL_KEY_UID: the requester's real user ID, or a range of them
+ *	(request and load)
  * @LOADPOL_NR_KEYS: number of keys
  */
 enum loadpol_key {
@@ -57,6 +63,9 @@ enum loadpol_key {
 	LOADPOL_KEY_ORIGIN,
 	LOADPOL_KEY_PATH,
 	LOADPOL_KEY_REQUEST,
+	LOADPOL_KEY_USERNS,
+	LOADPOL_KEY_PRIVILEGED,
+	LOADPOL_KEY_UID,
 	LOADPOL_NR_KEYS,
 };
 
@@ -82,6 +91,15 @@ enum loadpol_event_kind {
  *	kernel's modprobe, the request it serves, reported but not matched
  * @modinfo_name: the image's .modinfo name= when it is not @name (load),
  *	reported but not matched
+ * @uid: the requester's real user ID in the initial user namespace
+ * @userns_nested: the requester's user namespace is not the initial one
+ * @unprivileged: the requester lacks CAP_SYS_MODULE in the initial user
+ *	namespace
+ *
+ * The requester is the task that asked: for a request, the task calling
+ * request_module(); for a load by the kernel's modprobe, the task whose
+ * request it serves; for any other load, the loading task.  A zeroed
+ * event's requester is root of the initial user namespace, privileged.
  */
 struct loadpol_event {
 	enum loadpol_event_kind kind;
@@ -92,6 +110,9 @@ struct loadpol_event {
 	const char *path;
 	const char *request;
 	const char *modinfo_name;
+	u32 uid;
+	bool userns_nested;
+	bool unprivileged;
 };
 
 /**
@@ -102,6 +123,10 @@ struct loadpol_event {
  * @signed_yes: for signed=, whether it asks for a verified signature
  * @origin_kernel: for origin=, whether it asks for origin=kernel
  * @name_literal: @name has no glob characters
+ * @userns_nested: for userns=, whether it asks for userns=nested
+ * @privileged: for privileged=, whether it asks for privileged=yes
+ * @uid_lo: for uid=, the lowest user ID of its range
+ * @uid_hi: for uid=, the highest
  * @sha256: for sha256=, the digest
  * @name: for name=, the glob, '-' read as '_'
  * @path: for path=, the glob
@@ -110,10 +135,14 @@ struct loadpol_event {
 struct loadpol_rule {
 	u32 line;
 	u8 action;
-	u8 keys;
+	u16 keys;
 	bool signed_yes;
 	bool origin_kernel;
 	bool name_literal;
+	bool userns_nested;
+	bool privileged;
+	u32 uid_lo;
+	u32 uid_hi;
 	u8 sha256[LOADPOL_DIGEST_SIZE];
 	const char *name;
 	const char *path;
@@ -216,6 +245,11 @@ void loadpol_decide_linear(const struct loadpol_policy *policy,
 			   struct loadpol_decision *decision);
 bool loadpol_rule_matches(const struct loadpol_rule *rule,
 			  const struct loadpol_event *event);
+bool loadpol_rule_equal(const struct loadpol_rule *a,
+			const struct loadpol_rule *b);
+int loadpol_policy_tightens(const struct loadpol_policy *old,
+			    const struct loadpol_policy *new,
+			    struct loadpol_parse_error *error);
 int loadpol_rule_print(const struct loadpol_rule *rule, char *buf,
 		       size_t size);
 bool loadpol_glob_match(const char *pattern, const char *str, bool fold_dash);

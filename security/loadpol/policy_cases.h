@@ -25,6 +25,9 @@ struct lpc_event {
 	bool origin_kernel;
 	const char *path;
 	const char *request;
+	u32 uid;
+	bool userns_nested;
+	bool unprivileged;
 	enum loadpol_action action;
 	int rule;		/* 0-based rule index, -1 for the default */
 };
@@ -48,6 +51,8 @@ struct lpc_case {
 	const char *canonical;	/* expected canonical text, or NULL */
 	enum loadpol_mode mode;
 	struct lpc_event events[LPC_MAX_EVENTS];
+	const char *locked;	/* a locked policy this one must tighten, or NULL */
+	int tighten_err;	/* loadpol_policy_tightens()'s expected result */
 };
 
 #define LOAD(n, a, r) { .used = true, .kind = LOADPOL_EV_LOAD, .name = (n), \
@@ -58,6 +63,18 @@ struct lpc_case {
 			.action = LOADPOL_##a, .rule = (r) }
 #define REQ(q, a, r) { .used = true, .kind = LOADPOL_EV_REQUEST, .request = (q), \
 		       .action = LOADPOL_##a, .rule = (r) }
+/* A request, or a load (k: by the kernel's modprobe), as requester u. */
+#define REQAS(q, u, nested, unpriv, a, r) { .used = true, \
+			.kind = LOADPOL_EV_REQUEST, .request = (q), .uid = (u), \
+			.userns_nested = (nested), .unprivileged = (unpriv), \
+			.action = LOADPOL_##a, .rule = (r) }
+#define LOADAS(n, k, u, nested, unpriv, a, r) { .used = true, \
+			.kind = LOADPOL_EV_LOAD, .name = (n), .origin_kernel = (k), \
+			.uid = (u), .userns_nested = (nested), \
+			.unprivileged = (unpriv), .action = LOADPOL_##a, .rule = (r) }
+/* Policy t offered after the policy l was locked: tightens, or EPERM. */
+#define TIGHTEN(d, l, t, e) { .desc = (d), .text = (t), .locked = (l), \
+			      .tighten_err = -(e) }
 #define BAD(d, t, e, l) { .desc = (d), .text = (t), .err = -(e), .line = (l) }
 
 #define H1 "5f1c0000000000000000000000000000000000000000000000000000000000e2"
@@ -196,6 +213,71 @@ static const struct lpc_case lpc_cases[] = {
 	  .canonical = "mode enforce\ndefault deny\n",
 	  .events = { LOAD("a", DENY, -1) } },
 	{ "a line of exactly the limit", .generate = LPC_MAX_LINE },
+	{ "the requester: autoload exploit class recipe",
+	  "allow request=* privileged=yes\n"
+	  "allow request=fs-ext4 userns=nested\n"
+	  "deny request=*\n"
+	  "allow name=ext4 origin=kernel\n"
+	  "allow name=* origin=kernel privileged=yes\n",
+	  .events = { REQAS("algif-aead", 0, false, false, ALLOW, 0),
+		      REQAS("algif-aead", 1000, false, true, DENY, 2),
+		      REQAS("algif-aead", 0, true, true, DENY, 2),
+		      REQAS("fs-ext4", 0, true, true, ALLOW, 1),
+		      LOADAS("algif_aead", true, 0, false, false, ALLOW, 4),
+		      LOADAS("algif_aead", true, 1000, false, true, DENY, -1),
+		      LOADAS("ext4", true, 0, true, true, ALLOW, 3),
+		      LOADAS("algif_aead", false, 0, false, false, DENY, -1) } },
+	{ "requester keys match loads and requests alike",
+	  "default allow\ndeny userns=nested\naudit privileged=no\n",
+	  .canonical = "mode enforce\ndefault allow\ndeny userns=nested\naudit privileged=no\n",
+	  .events = { REQAS("net-pf-38", 0, true, true, DENY, 0),
+		      LOADAS("af_alg", true, 0, true, true, DENY, 0),
+		      REQAS("net-pf-38", 1000, false, true, AUDIT, 1),
+		      LOADAS("af_alg", true, 1000, false, true, AUDIT, 1),
+		      REQAS("net-pf-38", 0, false, false, ALLOW, -1),
+		      LOADAS("af_alg", false, 0, false, false, ALLOW, -1) } },
+	{ "uid and uid ranges", "allow request=net-pf-* uid=0\n"
+	  "allow request=net-pf-* uid=1000-1999\nallow uid=4294967294\n",
+	  .canonical = "mode enforce\ndefault deny\nallow request=net-pf-* uid=0\n"
+		       "allow request=net-pf-* uid=1000-1999\nallow uid=4294967294\n",
+	  .events = { REQAS("net-pf-17", 0, false, false, ALLOW, 0),
+		      REQAS("net-pf-17", 999, false, true, DENY, -1),
+		      REQAS("net-pf-17", 1000, false, true, ALLOW, 1),
+		      REQAS("net-pf-17", 1999, false, true, ALLOW, 1),
+		      REQAS("net-pf-17", 2000, false, true, DENY, -1),
+		      REQAS("x", 4294967294U, false, true, ALLOW, 2),
+		      LOADAS("x", true, 4294967294U, false, true, ALLOW, 2) } },
+	{ "uid=N-N prints as uid=N, leading zeros dropped", "allow uid=007-7 privileged=no userns=init\n",
+	  .canonical = "mode enforce\ndefault deny\nallow userns=init privileged=no uid=7\n" },
+	{ "indexed exact request with requester keys",
+	  "allow request=net-pf-38 privileged=yes\nallow request=net-pf-38 uid=1000\n"
+	  "deny request=net-pf-*\nallow name=af_alg privileged=no\n",
+	  .events = { REQAS("net-pf-38", 0, false, false, ALLOW, 0),
+		      REQAS("net-pf-38", 1000, false, true, ALLOW, 1),
+		      REQAS("net-pf-38", 1001, false, true, DENY, 2),
+		      LOADAS("af_alg", true, 1001, false, true, ALLOW, 3),
+		      LOADAS("af_alg", true, 0, false, false, DENY, -1) } },
+	TIGHTEN("tighten: deny rules in front", "default allow\ndeny name=a\nallow request=*\n",
+		"default allow\ndeny request=algif-* privileged=no\ndeny name=b\n"
+		"deny name=a\nallow request=*\n", 0),
+	TIGHTEN("tighten: the same policy, other spelling", "allow name=snd-x # c\n",
+		"mode enforce\ndefault deny\n\nallow   name=snd_x\n", 0),
+	TIGHTEN("tighten: an allow in front", "default deny\nallow name=a\n",
+		"default deny\nallow name=b\nallow name=a\n", EPERM),
+	TIGHTEN("tighten: an audit in front", "default deny\nallow name=a\n",
+		"default deny\naudit name=b\nallow name=a\n", EPERM),
+	TIGHTEN("tighten: a rule at the end", "default allow\ndeny name=a\n",
+		"default allow\ndeny name=a\ndeny name=b\n", EPERM),
+	TIGHTEN("tighten: a rule dropped", "deny name=a\nallow name=b\n",
+		"allow name=b\n", EPERM),
+	TIGHTEN("tighten: a rule changed", "allow name=a uid=0\n",
+		"allow name=a uid=0-1\n", EPERM),
+	TIGHTEN("tighten: another default", "default deny\nallow name=a\n",
+		"default allow\nallow name=a\n", EPERM),
+	TIGHTEN("tighten: another mode", "mode permissive\nallow name=a\n",
+		"mode enforce\nallow name=a\n", EPERM),
+	TIGHTEN("tighten: the default made stricter is not a deny rule", "default allow\n",
+		"default deny\n", EPERM),
 
 	/* --- malformed policies --------------------------------------------- */
 	BAD("unknown keyword", "allow name=a\npermit name=b\n", EINVAL, 2),
@@ -214,6 +296,16 @@ static const struct lpc_case lpc_cases[] = {
 	BAD("sha256 too long", "allow sha256=" H1 "0\n", EINVAL, 1),
 	BAD("signed=maybe", "allow signed=maybe\n", EINVAL, 1),
 	BAD("origin=root", "allow origin=root\n", EINVAL, 1),
+	BAD("uid not a number", "allow uid=root\n", EINVAL, 1),
+	BAD("uid negative", "allow uid=-1\n", EINVAL, 1),
+	BAD("uid out of range", "allow uid=4294967295\n", EINVAL, 1),
+	BAD("uid overflowing 64 bits", "allow uid=99999999999999999999999\n", EINVAL, 1),
+	BAD("uid range reversed", "allow uid=10-9\n", EINVAL, 1),
+	BAD("uid range open", "allow uid=10-\n", EINVAL, 1),
+	BAD("uid with a sign", "allow uid=+10\n", EINVAL, 1),
+	BAD("userns=host", "allow userns=host\n", EINVAL, 1),
+	BAD("privileged=root", "allow privileged=root\n", EINVAL, 1),
+	BAD("requester key twice", "allow uid=1 uid=2\n", EINVAL, 1),
 	BAD("mode twice", "mode enforce\nmode enforce\n", EINVAL, 2),
 	BAD("default twice", "default allow\nallow name=a\ndefault deny\n", EINVAL, 3),
 	BAD("bad mode", "mode strict\n", EINVAL, 1),
@@ -376,7 +468,9 @@ static const char *lpc_check(const struct lpc_case *c, char *why, size_t size)
 		struct loadpol_event ev = {
 			.kind = e->kind, .name = e->name, .sig_ok = e->sig_ok,
 			.origin_kernel = e->origin_kernel, .path = e->path,
-			.request = e->request,
+			.request = e->request, .uid = e->uid,
+			.userns_nested = e->userns_nested,
+			.unprivileged = e->unprivileged,
 		};
 
 		if (e->sha256) {
@@ -396,6 +490,20 @@ static const char *lpc_check(const struct lpc_case *c, char *why, size_t size)
 			goto out;
 		}
 	}
+	if (c->locked) {
+		loadpol_policy_free(again);
+		again = NULL;
+		err = loadpol_policy_parse(c->locked, strlen(c->locked), &again,
+					   &error);
+		if (!err)
+			err = loadpol_policy_tightens(again, p, &error);
+		if (err != c->tighten_err ||
+		    (err && strcmp(error.reason ?: "", "not_tightening"))) {
+			snprintf(why, size, "tighten: got %d (%s), expected %d",
+				 err, err ? error.msg : "", c->tighten_err);
+			goto out;
+		}
+	}
 pass:
 	why = NULL;
 out:
@@ -407,6 +515,9 @@ out:
 #undef LOAD
 #undef LOADX
 #undef REQ
+#undef REQAS
+#undef LOADAS
+#undef TIGHTEN
 #undef BAD
 
 #endif /* _SECURITY_LOADPOL_POLICY_CASES_H */

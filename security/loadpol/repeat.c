@@ -58,7 +58,9 @@ static u32 loadpol_repeat_key(const struct loadpol_event *event,
 			      kuid_t uid)
 {
 	u32 h = jhash_3words(event->kind | event->sig_ok << 1 |
-			     event->origin_kernel << 2 | mode << 3,
+			     event->origin_kernel << 2 | mode << 3 |
+			     event->userns_nested << 4 |
+			     event->unprivileged << 5,
 			     decision->action, decision->rule,
 			     loadpol_repeat_seed);
 
@@ -90,7 +92,8 @@ bool loadpol_repeat_suppress(const struct loadpol_event *event,
 			     const struct loadpol_decision *decision,
 			     enum loadpol_mode mode, const char *flaw)
 {
-	kuid_t uid = current_uid();
+	/* The requester's: the kernel's modprobe loads on its behalf. */
+	kuid_t uid = make_kuid(&init_user_ns, event->uid);
 	u32 key = loadpol_repeat_key(event, decision, mode, flaw, uid);
 	struct loadpol_repeat evicted = {}, *slot;
 	unsigned long now = jiffies;

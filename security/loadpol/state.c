@@ -64,7 +64,7 @@ void loadpol_live_put(struct loadpol_live *live)
 }
 
 /**
- * loadpol_is_locked() - whether policy writes are refused until reboot
+ * loadpol_is_locked() - whether only tightening policy writes are accepted
  *
  * Return: true once locked.
  */
@@ -90,6 +90,28 @@ void loadpol_lock(void)
 		loadpol_audit_lock();
 		pr_info("policy locked until reboot\n");
 	}
+}
+
+/*
+ * Once locked, a policy replaces the one in force only if it refuses all
+ * that one refuses: the same rules, behind deny rules added in front (see
+ * loadpol_policy_tightens()).  Without a policy in force, the boot default
+ * decides, as a policy of no rules would.  Called with the state mutex.
+ */
+static int loadpol_check_tightens(const struct loadpol_policy *policy,
+				  struct loadpol_attempt *a)
+{
+	struct loadpol_policy boot = {
+		.mode = LOADPOL_ENFORCE,
+		.default_action = loadpol_boot_default,
+	};
+	struct loadpol_live *live;
+
+	live = rcu_dereference_protected(loadpol_current,
+					 lockdep_is_held(&loadpol_state_mutex));
+	a->tightening = true;
+	return loadpol_policy_tightens(live ? live->policy : &boot, policy,
+				       &a->error);
 }
 
 /*
@@ -121,13 +143,9 @@ static void loadpol_install(const char *text, size_t len,
 		live->policy = policy;
 		refcount_set(&live->ref, 1);
 		mutex_lock(&loadpol_state_mutex);
-		if (loadpol_locked) {
-			err = -EPERM;
-			a->error.line = 0;
-			a->error.reason = "locked";
-			strscpy(a->error.msg, "the policy is locked until reboot",
-				sizeof(a->error.msg));
-		} else {
+		if (loadpol_locked)
+			err = loadpol_check_tightens(policy, a);
+		if (!err) {
 			old = rcu_replace_pointer(loadpol_current, live,
 						  lockdep_is_held(&loadpol_state_mutex));
 			loadpol_repeat_new_policy();
@@ -154,7 +172,10 @@ static void loadpol_install(const char *text, size_t len,
  * Decisions in progress finish with the policy they started with; later
  * ones see the new one.  Every attempt is audited and logged.
  *
- * Return: 0, -EPERM when locked, or the parser's error.
+ * Once locked, only a policy that tightens the one in force is accepted.
+ *
+ * Return: 0, -EPERM when locked and the policy does not only add deny
+ * rules in front of the one in force, or the parser's error.
  */
 int loadpol_set_policy(const char *text, size_t len)
 {
@@ -165,6 +186,8 @@ int loadpol_set_policy(const char *text, size_t len)
 	if (a.err)
 		pr_err("policy rejected: line %u: %s (%d)\n", a.error.line,
 		       a.error.msg, a.err);
+	else if (a.tightening)
+		pr_info("locked policy tightened: %u rules\n", a.rules);
 	else
 		pr_info("policy loaded: %u rules, mode %s, default %s\n", a.rules,
 			loadpol_mode_name(a.mode),

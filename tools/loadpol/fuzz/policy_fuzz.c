@@ -36,6 +36,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	}
 	assert(!loadpol_policy_parse(p->text, p->text_len, &again, &error));
 	assert(again->text_len == p->text_len && !strcmp(again->text, p->text));
+	/* A policy tightens its own canonical text, and loosens nothing. */
+	assert(!loadpol_policy_tightens(p, again, &error));
 	loadpol_policy_free(again);
 
 	/* Events named after the values the rules hold, and the input's tail. */
@@ -52,6 +54,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		ev.sha256 = i & 2 ? NULL : digest;
 		ev.sig_ok = i & 4;
 		ev.origin_kernel = i & 8;
+		ev.userns_nested = i & 16;
+		ev.unprivileged = i & 32;
+		ev.uid = !r ? 0 : i & 1 ? r->uid_hi : r->uid_lo - (i & 2 ? 1 : 0);
 		decide_both(p, &ev);
 		ev.kind = LOADPOL_EV_REQUEST;
 		ev.request = r && r->request ? r->request : word;

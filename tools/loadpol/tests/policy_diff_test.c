@@ -48,6 +48,8 @@ static const char *const request_globs[] = {
 static const char *const paths[] = { "/lib/m/a.ko", "/tmp/a.ko", "/lib/m/b.ko" };
 static const char *const path_globs[] = { "/lib/*", "*a.ko", "/tmp/*" };
 static const char *const actions[] = { "allow", "deny", "audit" };
+static const char *const uids[] = { "0", "1000", "1000-1999", "0-999", "65534" };
+static const u32 event_uids[] = { 0, 999, 1000, 1500, 65534 };
 static u8 digests[4][LOADPOL_DIGEST_SIZE];
 
 static size_t add(char *buf, size_t at, size_t size, const char *fmt, const char *s)
@@ -57,16 +59,28 @@ static size_t add(char *buf, size_t at, size_t size, const char *fmt, const char
 	return n > 0 && at + n < size ? at + n : at;
 }
 
+/* The requester's keys, which go with load and request rules alike. */
+static size_t requester_keys(char *buf, size_t at, size_t size)
+{
+	if (rnd(5) == 0)
+		at = add(buf, at, size, " userns=%s", rnd(2) ? "nested" : "init");
+	if (rnd(5) == 0)
+		at = add(buf, at, size, " privileged=%s", rnd(2) ? "yes" : "no");
+	if (rnd(6) == 0)
+		at = add(buf, at, size, " uid=%s", pick(uids, ARRAY_SIZE(uids)));
+	return add(buf, at, size, "%s\n", "");
+}
+
 static size_t random_rule(char *buf, size_t at, size_t size)
 {
 	at = add(buf, at, size, "%s", pick(actions, ARRAY_SIZE(actions)));
 	if (rnd(8) == 0)			/* match-all, or a request rule */
-		return add(buf, at, size, "%s\n", "");
+		return requester_keys(buf, at, size);
 	if (rnd(3) == 0) {
 		at = add(buf, at, size, " request=%s",
 			 rnd(2) ? pick(requests, ARRAY_SIZE(requests)) :
 			  pick(request_globs, ARRAY_SIZE(request_globs)));
-		return add(buf, at, size, "%s\n", "");
+		return requester_keys(buf, at, size);
 	}
 	if (rnd(2))
 		at = add(buf, at, size, " name=%s",
@@ -89,12 +103,15 @@ static size_t random_rule(char *buf, size_t at, size_t size)
 		at = add(buf, at, size, " path=%s",
 			 rnd(2) ? pick(paths, ARRAY_SIZE(paths)) :
 			  pick(path_globs, ARRAY_SIZE(path_globs)));
-	return add(buf, at, size, "%s\n", "");
+	return requester_keys(buf, at, size);
 }
 
 static void random_event(struct loadpol_event *ev, const u8 **digest)
 {
 	memset(ev, 0, sizeof(*ev));
+	ev->uid = event_uids[rnd(ARRAY_SIZE(event_uids))];
+	ev->userns_nested = rnd(3) == 0;
+	ev->unprivileged = ev->uid || rnd(4) == 0;
 	if (rnd(3) == 0) {
 		ev->kind = LOADPOL_EV_REQUEST;
 		ev->request = pick(requests, ARRAY_SIZE(requests));

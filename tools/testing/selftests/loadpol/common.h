@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -298,6 +299,9 @@ enum as_who {
 	AS_NOBODY,		/* uid and gid 65534, no capabilities */
 	AS_USERNS_ROOT,		/* root (uid 0 mapped to 0) in a new user namespace */
 	AS_NO_MAC_ADMIN,	/* root without CAP_MAC_ADMIN */
+	AS_NOBODY_NS_ROOT,	/* nobody, then root of user, network and mount
+				 * namespaces of its own (uid 0 mapped to 65534)
+				 */
 };
 
 static inline int become(enum as_who who)
@@ -311,6 +315,17 @@ static inline int become(enum as_who who)
 	case AS_NOBODY:
 		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
 			return -errno;
+		return 0;
+	case AS_NOBODY_NS_ROOT:
+		/* Dumpable again, or /proc/self stays root's after setuid. */
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534) ||
+		    prctl(PR_SET_DUMPABLE, 1) ||
+		    unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS))
+			return -errno;
+		if (write_text("/proc/self/setgroups", "deny") ||
+		    write_text("/proc/self/uid_map", "0 65534 1") ||
+		    write_text("/proc/self/gid_map", "0 65534 1"))
+			return -EIO;
 		return 0;
 	case AS_USERNS_ROOT:
 		if (unshare(CLONE_NEWUSER))
