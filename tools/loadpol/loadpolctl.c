@@ -309,6 +309,13 @@ static int inspect_module(const char *path, struct module_info *m)
 	return err;
 }
 
+static void normalise(char *name)
+{
+	for (; *name; name++)
+		if (*name == '-')
+			*name = '_';
+}
+
 /* Parse a policy file; on error print FILE:LINE: reason.  0 or -errno. */
 static int parse_file(const char *path, struct loadpol_policy **p)
 {
@@ -331,23 +338,120 @@ static int parse_file(const char *path, struct loadpol_policy **p)
 /* --- check ---------------------------------------------------------------- */
 
 static const char *const check_help =
-	"usage: loadpolctl check FILE\n"
+	"usage: loadpolctl check FILE [--builtin MODULES.BUILTIN]\n"
 	"\n"
 	"Parse FILE (- for standard input) as the kernel would.  On an error,\n"
-	"print FILE:LINE: reason and exit 1; else print a summary and exit 0.\n";
+	"print FILE:LINE: reason and exit 1; else print a summary and exit 0.\n"
+	"With --builtin (a kernel's modules.builtin, as in /lib/modules/VERSION/),\n"
+	"warn about rules naming modules built into that kernel: they never load,\n"
+	"so no rule can refuse them.\n";
+
+/* The names of modules.builtin ("kernel/fs/ext4/ext4.ko"), '-' read as '_'. */
+static char **read_builtin(const char *path, size_t *nr)
+{
+	char line[4096], **names = NULL;
+	FILE *f = fopen(path, "re");
+
+	*nr = 0;
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		char *base = strrchr(line, '/') ? strrchr(line, '/') + 1 : line;
+		char *dot = strstr(base, ".ko");
+		char **more = realloc(names, (*nr + 1) * sizeof(*names));
+
+		if (!dot || !more)
+			continue;
+		names = more;
+		*dot = '\0';
+		names[*nr] = strdup(base);
+		if (names[*nr])
+			normalise(names[(*nr)++]);
+	}
+	fclose(f);
+	return names ? names : calloc(1, sizeof(*names));
+}
+
+/* Warn about each rule whose name= matches a built-in module. */
+static unsigned int check_builtin(const char *file, const struct loadpol_policy *p,
+				  char **builtin, size_t nr_builtin)
+{
+	unsigned int warnings = 0;
+	u32 i;
+	size_t j;
+
+	for (i = 0; i < p->nr_rules; i++) {
+		const struct loadpol_rule *r = &p->rules[i];
+
+		if (!(r->keys & BIT(LOADPOL_KEY_NAME)))
+			continue;
+		for (j = 0; j < nr_builtin; j++) {
+			if (!loadpol_glob_match(r->name, builtin[j], true))
+				continue;
+			if (r->action == LOADPOL_DENY)
+				printf("%s:%u: warning: %s is built into the kernel (modules.builtin) and never loaded: this rule can never refuse it; to keep it from running, boot with initcall_blacklist=<its init function> or build it as a module\n",
+				       file, r->line, builtin[j]);
+			else
+				printf("%s:%u: note: %s is built into the kernel (modules.builtin) and never loaded: this rule never applies to it\n",
+				       file, r->line, builtin[j]);
+			warnings++;
+			if (!r->name_literal)
+				break;
+		}
+	}
+	return warnings;
+}
 
 static int cmd_check(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "builtin", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
 	struct loadpol_policy *p = NULL;
+	const char *builtin_file = NULL;
+	char **builtin = NULL;
+	size_t nr_builtin = 0, j;
+	unsigned int warnings = 0;
+	int c;
 
-	if (argc != 2) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			builtin_file = optarg;
+			break;
+		case 'h':
+			fputs(check_help, stdout);
+			return 0;
+		default:
+			fputs(check_help, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind != 1) {
 		fputs(check_help, stderr);
 		return 2;
 	}
-	if (parse_file(argv[1], &p))
+	if (builtin_file) {
+		builtin = read_builtin(builtin_file, &nr_builtin);
+		if (!builtin) {
+			warnx_("%s: %s", builtin_file, strerror(errno));
+			return 1;
+		}
+	}
+	if (parse_file(argv[optind], &p))
 		return 1;
-	printf("%s: ok: %u rules, mode %s, default %s\n", argv[1], p->nr_rules,
+	if (builtin)
+		warnings = check_builtin(argv[optind], p, builtin, nr_builtin);
+	printf("%s: ok: %u rules, mode %s, default %s", argv[optind], p->nr_rules,
 	       loadpol_mode_name(p->mode), loadpol_action_name(p->default_action));
+	if (builtin)
+		printf("; %u warnings (%zu built-in modules)", warnings, nr_builtin);
+	printf("\n");
+	for (j = 0; j < nr_builtin; j++)
+		free(builtin[j]);
+	free(builtin);
 	loadpol_policy_free(p);
 	return 0;
 }
@@ -356,13 +460,42 @@ static int cmd_check(int argc, char **argv)
 
 static const char *const explain_help =
 	"usage: loadpolctl explain FILE MODULE.ko[.xz|.zst|.gz] [--signed] [--origin kernel|user]\n"
-	"                                                     [--path PATH]\n"
-	"       loadpolctl explain FILE --request STRING\n"
+	"                                                     [--path PATH] [--as WHO]\n"
+	"       loadpolctl explain FILE --request STRING [--as WHO]\n"
 	"\n"
 	"Decide a load of MODULE (its real name and digest, read from the file)\n"
 	"or a kernel module request against the policy in FILE, with the kernel's\n"
 	"matcher, and say which rule decides.  A load is taken as unsigned, by a\n"
-	"user, from the module's own path, unless told otherwise.\n";
+	"user, from the module's own path, unless told otherwise.  The requester\n"
+	"(who asked: for a load by the kernel's modprobe, the task whose request\n"
+	"it serves) is root of the initial user namespace, privileged, unless\n"
+	"--as says otherwise: a comma-separated list of uid=N, userns=init|nested\n"
+	"and privileged=yes|no, e.g. --as uid=1000,privileged=no.\n";
+
+/* --as uid=N,userns=init|nested,privileged=yes|no */
+static int parse_as(char *spec, struct loadpol_event *ev)
+{
+	char *item, *save = NULL;
+
+	for (item = strtok_r(spec, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *end;
+
+		if (!strncmp(item, "uid=", 4)) {
+			unsigned long uid = strtoul(item + 4, &end, 10);
+
+			if (end == item + 4 || *end || uid > 4294967294UL)
+				return -1;
+			ev->uid = uid;
+		} else if (!strcmp(item, "userns=init") || !strcmp(item, "userns=nested")) {
+			ev->userns_nested = !strcmp(item, "userns=nested");
+		} else if (!strcmp(item, "privileged=yes") || !strcmp(item, "privileged=no")) {
+			ev->unprivileged = !strcmp(item, "privileged=no");
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
 
 static int cmd_explain(int argc, char **argv)
 {
@@ -371,6 +504,7 @@ static int cmd_explain(int argc, char **argv)
 		{ "signed", no_argument, NULL, 's' },
 		{ "origin", required_argument, NULL, 'o' },
 		{ "path", required_argument, NULL, 'p' },
+		{ "as", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -400,6 +534,12 @@ static int cmd_explain(int argc, char **argv)
 			break;
 		case 'p':
 			ev.path = optarg;
+			break;
+		case 'a':
+			if (parse_as(optarg, &ev)) {
+				warnx_("--as takes uid=N,userns=init|nested,privileged=yes|no");
+				return 2;
+			}
 			break;
 		case 'h':
 			fputs(explain_help, stdout);
@@ -435,6 +575,9 @@ static int cmd_explain(int argc, char **argv)
 	} else {
 		printf("request: request=%s\n", ev.request);
 	}
+	printf("requester: userns=%s privileged=%s uid=%u\n",
+	       ev.userns_nested ? "nested" : "init", ev.unprivileged ? "no" : "yes",
+	       ev.uid);
 	loadpol_decide(p, &ev, &d);
 	if (d.rule < 0) {
 		printf("%s: no rule matches; the default decides\n",
@@ -500,13 +643,6 @@ static int by_name(const void *a, const void *b)
 	int c = strcmp(x->name, y->name);
 
 	return c ? c : strcmp(x->path, y->path);
-}
-
-static void normalise(char *name)
-{
-	for (; *name; name++)
-		if (*name == '-')
-			*name = '_';
 }
 
 static bool loaded(const char *name)
@@ -640,7 +776,8 @@ static void explain_refusal(int err, const char *what)
 		break;
 	case EPERM:
 		if (is_locked())
-			warnx_("%s: refused: the policy is locked until reboot", what);
+			warnx_("%s: refused: the policy is locked until reboot; only the locked policy with deny rules added in front of it is accepted (loadpolctl tighten)",
+			       what);
 		else
 			warnx_("%s: refused: needs CAP_MAC_ADMIN in the initial user namespace",
 			       what);
@@ -659,12 +796,40 @@ static const char *const load_help =
 	"Check FILE, then write it to " POLICY_FILE ", where it replaces the\n"
 	"live policy at once, whole, or not at all.  Says why the kernel refused.\n";
 
+/* Write a policy text to the kernel, whole; 0, or 1 with the reason said. */
+static int write_policy(const unsigned char *text, size_t len)
+{
+	size_t off = 0;
+	int fd = open(POLICY_FILE, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		explain_refusal(errno, POLICY_FILE);
+		return 1;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0) {
+			explain_refusal(errno, POLICY_FILE);
+			close(fd);
+			return 1;
+		}
+		off += n;
+	}
+	/* The policy takes effect, or is refused, here. */
+	if (close(fd)) {
+		explain_refusal(errno, POLICY_FILE);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_load(int argc, char **argv)
 {
 	struct loadpol_policy *p = NULL;
 	unsigned char *text;
-	size_t len, off = 0;
-	int fd, err;
+	size_t len;
+	int err;
 
 	if (argc != 2) {
 		fputs(load_help, stderr);
@@ -678,31 +843,104 @@ static int cmd_load(int argc, char **argv)
 		warnx_("%s: %s", argv[1], strerror(-err));
 		return 1;
 	}
-	fd = open(POLICY_FILE, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		explain_refusal(errno, POLICY_FILE);
-		free(text);
-		return 1;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0) {
-			explain_refusal(errno, POLICY_FILE);
-			close(fd);
-			free(text);
-			return 1;
-		}
-		off += n;
-	}
+	err = write_policy(text, len);
 	free(text);
-	/* The policy takes effect, or is refused, here. */
-	if (close(fd)) {
-		explain_refusal(errno, POLICY_FILE);
+	if (!err)
+		printf("%s: loaded\n", argv[1]);
+	return err;
+}
+
+static const char *const tighten_help =
+	"usage: loadpolctl tighten RULE...\n"
+	"\n"
+	"Add deny rules in front of the live policy: each RULE is one rule, as\n"
+	"in a policy file (\"deny name=algif_aead\", or just \"name=algif_aead\").\n"
+	"The only change the kernel accepts once the policy is locked: it can\n"
+	"refuse more, never allow more.  The rules are checked before anything\n"
+	"is written.\n";
+
+static int cmd_tighten(int argc, char **argv)
+{
+	struct loadpol_policy *live = NULL, *p = NULL;
+	struct loadpol_parse_error error;
+	unsigned char *text = NULL;
+	char *header_end, *out = NULL;
+	size_t len, size = 0;
+	FILE *f;
+	int i, err = 1;
+
+	if (argc < 2) {
+		fputs(tighten_help, stderr);
+		return 2;
+	}
+	err = read_all(POLICY_FILE, &text, &len);
+	if (err) {
+		explain_refusal(-err, POLICY_FILE);
 		return 1;
 	}
-	printf("%s: loaded\n", argv[1]);
-	return 0;
+	err = 1;
+	/* No policy yet: the boot default decides, as a policy of no rules. */
+	if (!len) {
+		unsigned char *def = NULL;
+		size_t dlen = 0;
+
+		if (read_all(DEFAULT_PARAM, &def, &dlen) || !dlen) {
+			warnx_("no policy in force, and %s unreadable", DEFAULT_PARAM);
+			free(def);
+			goto out;
+		}
+		free(text);
+		text = malloc(dlen + 32);
+		if (!text) {
+			free(def);
+			goto out;
+		}
+		len = sprintf((char *)text, "mode enforce\ndefault %.*s\n",
+			      (int)strcspn((char *)def, "\n"), def);
+		free(def);
+	}
+	/* The live policy, canonical: "mode ...\ndefault ...\n" then rules. */
+	if (loadpol_policy_parse((char *)text, len, &live, &error)) {
+		warnx_("%s:%u: %s", POLICY_FILE, error.line, error.msg);
+		goto out;
+	}
+	header_end = strchr(strchr(live->text, '\n') + 1, '\n') + 1;
+	f = open_memstream(&out, &size);
+	if (!f)
+		goto out;
+	fwrite(live->text, 1, header_end - live->text, f);
+	for (i = 1; i < argc; i++) {
+		const char *rule = argv[i];
+
+		while (*rule == ' ' || *rule == '\t')
+			rule++;
+		if (!strncmp(rule, "allow", 5) || !strncmp(rule, "audit", 5)) {
+			warnx_("'%s': only deny rules tighten a policy", argv[i]);
+			fclose(f);
+			goto out;
+		}
+		fprintf(f, "%s%s\n", strncmp(rule, "deny", 4) ? "deny " : "", rule);
+	}
+	fputs(header_end, f);
+	fclose(f);
+	if (loadpol_policy_parse(out, size, &p, &error)) {
+		warnx_("rule %u: %s", error.line - 2, error.msg);
+		goto out;
+	}
+	if (loadpol_policy_tightens(live, p, &error)) {
+		warnx_("%s", error.msg);
+		goto out;
+	}
+	err = write_policy((unsigned char *)out, size);
+	if (!err)
+		printf("loadpol: %d deny rules added in front; %u rules in force\n",
+		       argc - 1, p->nr_rules);
+out:
+	loadpol_policy_free(p);
+	loadpol_policy_free(live);
+	free(out);
+	free(text);
+	return err;
 }
 
 static const char *const lock_help =
@@ -1071,6 +1309,7 @@ static const struct command {
 	  "a policy allowing a module tree or the loaded modules" },
 	{ "explain", cmd_explain, &explain_help, "which rule decides a load or request, and why" },
 	{ "load", cmd_load, &load_help, "replace the live policy" },
+	{ "tighten", cmd_tighten, &tighten_help, "add deny rules in front of the live policy" },
 	{ "lock", cmd_lock, &lock_help, "lock the live policy until reboot" },
 	{ "status", cmd_status, &status_help, "the live policy, mode, counts and lock" },
 	{ "watch", cmd_watch, &watch_help, "loadpol's audit records as they happen" },

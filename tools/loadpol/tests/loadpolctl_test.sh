@@ -18,7 +18,7 @@ ok() {
 		failed=$((failed + 1))
 	fi
 }
-echo "1..14"
+echo "1..18"
 
 printf 'default deny\nallow name=a\n' >"$T/good"
 out=$("$L" check "$T/good")
@@ -37,7 +37,7 @@ ok $? "check of a missing file fails"
 "$L" check --help | grep -q '^usage: loadpolctl check FILE'
 ok $? "check --help"
 h=0
-for c in generate explain load lock status; do
+for c in generate explain load tighten lock status; do
 	"$L" $c --help | grep -q "^usage: loadpolctl $c" || h=1
 done
 ok $h "--help on every command"
@@ -77,4 +77,22 @@ printf 'default deny\ndeny request=net-pf-*\nallow request=fs-*\n' >"$T/req"
 out=$("$L" explain "$T/req" --request net-pf-10)
 [ $? -eq 3 ] && echo "$out" | grep -q "^deny: rule 1 ($T/req line 2)"
 ok $? "explain a request: $(echo "$out" | tail -n 1)"
+printf 'allow request=* privileged=yes\nallow request=fs-* userns=nested uid=1000-1999\ndeny request=*\n' >"$T/who"
+out=$("$L" explain "$T/who" --request algif-aead --as uid=1000,privileged=no)
+[ $? -eq 3 ] && echo "$out" | grep -qx "requester: userns=init privileged=no uid=1000" &&
+	echo "$out" | grep -q "^deny: rule 3 "
+ok $? "explain --as an unprivileged requester: $(echo "$out" | tail -n 1)"
+out=$("$L" explain "$T/who" --request fs-ext4 --as uid=1500,privileged=no,userns=nested)
+[ $? -eq 0 ] && echo "$out" | grep -q "^allow: rule 2 "
+ok $? "explain --as root of a user namespace: $(echo "$out" | tail -n 1)"
+"$L" explain "$T/who" --request x --as uid=-1 2>/dev/null
+[ $? -eq 2 ]
+ok $? "explain --as refuses a bad requester"
+printf 'kernel/fs/ext4/ext4.ko\nkernel/sound/core/snd-pcm.ko\n' >"$T/modules.builtin"
+printf 'default allow\ndeny name=snd-pcm\nallow name=ext4\ndeny name=xfs\n' >"$T/bi"
+out=$("$L" check "$T/bi" --builtin "$T/modules.builtin")
+[ $? -eq 0 ] && echo "$out" | grep -q "^$T/bi:2: warning: snd_pcm is built into the kernel .*initcall_blacklist=" &&
+	echo "$out" | grep -q "^$T/bi:3: note: ext4 is built into the kernel" &&
+	! echo "$out" | grep -q ":4: " && echo "$out" | grep -q "; 2 warnings (2 built-in modules)$"
+ok $? "check --builtin names rules for built-in modules, and what to do"
 exit $failed
