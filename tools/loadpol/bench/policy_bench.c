@@ -3,7 +3,9 @@
  * Benchmark of the policy engine (not a test): decision time of the indexed
  * matcher and of the linear reference scan, side by side in one process,
  * parse+compile time, and memory per rule, for policies of 10 to 100,000
- * exact-name, hash-pinned and glob rules.
+ * exact-name, hash-pinned and glob rules, and of request rules with the
+ * requester's keys (userns=, privileged=, uid=) decided for an
+ * unprivileged task in a user namespace.
  *
  * Copyright (C) 2026 The loadpol developers
  */
@@ -13,8 +15,9 @@
 
 #include "policy.h"
 
-enum kind { EXACT, HASH, GLOB };
-static const char *const kind_names[] = { "exact name", "sha256 pin", "glob name" };
+enum kind { EXACT, HASH, GLOB, REQUESTER };
+static const char *const kind_names[] = { "exact name", "sha256 pin", "glob name",
+					  "requester" };
 
 static double now_ns(void)
 {
@@ -38,7 +41,7 @@ static void digest_of(u32 i, u8 *d)
 
 static char *make_policy(enum kind kind, u32 n, size_t *len)
 {
-	size_t size = (size_t)n * 96 + 64, at;
+	size_t size = (size_t)n * 112 + 64, at;
 	char *t = malloc(size);
 	u8 d[LOADPOL_DIGEST_SIZE];
 	u32 i, j;
@@ -58,6 +61,11 @@ static char *make_policy(enum kind kind, u32 n, size_t *len)
 			break;
 		case GLOB:
 			at += sprintf(t + at, "allow name=mod_%06u_*\n", i);
+			break;
+		case REQUESTER:
+			at += sprintf(t + at, i & 1 ?
+				      "allow request=req_%06u userns=nested privileged=no uid=1000-1999\n" :
+				      "deny request=req_%06u privileged=no\n", i);
 			break;
 		}
 	}
@@ -128,6 +136,15 @@ static int prepare(struct setup *st, enum kind k, u32 n)
 		u32 r = i == NEV - 1 ? n + 7 : (u32)((u64)n * i / NEV);
 
 		memset(&st->ev[i], 0, sizeof(st->ev[i]));
+		if (k == REQUESTER) {
+			snprintf(st->names[i], sizeof(st->names[i]), "req_%06u", r);
+			st->ev[i].kind = LOADPOL_EV_REQUEST;
+			st->ev[i].request = st->names[i];
+			st->ev[i].uid = 1500;
+			st->ev[i].userns_nested = true;
+			st->ev[i].unprivileged = true;
+			continue;
+		}
 		st->ev[i].kind = LOADPOL_EV_LOAD;
 		snprintf(st->names[i], sizeof(st->names[i]),
 			 k == GLOB ? "mod_%06u_x" : "mod_%06u", r);
@@ -147,7 +164,7 @@ int main(void)
 
 	printf("%-11s %7s %12s %12s %9s %9s %10s %8s\n", "policy", "rules",
 	       "indexed ns", "linear ns", "speedup", "vs 10", "parse ms", "B/rule");
-	for (k = EXACT; k <= GLOB; k++) {
+	for (k = EXACT; k <= REQUESTER; k++) {
 		for (s = 0; s < NSIZES; s++)
 			if (prepare(&st[s], k, sizes[s]))
 				return 1;
