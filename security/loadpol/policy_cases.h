@@ -247,7 +247,8 @@ static const struct lpc_case lpc_cases[] = {
 		      REQAS("net-pf-17", 2000, false, true, DENY, -1),
 		      REQAS("x", 4294967294U, false, true, ALLOW, 2),
 		      LOADAS("x", true, 4294967294U, false, true, ALLOW, 2) } },
-	{ "uid=N-N prints as uid=N, leading zeros dropped", "allow uid=007-7 privileged=no userns=init\n",
+	{ "uid=N-N prints as uid=N, leading zeros dropped",
+	  "allow uid=007-7 privileged=no userns=init\n",
 	  .canonical = "mode enforce\ndefault deny\nallow userns=init privileged=no uid=7\n" },
 	{ "indexed exact request with requester keys",
 	  "allow request=net-pf-38 privileged=yes\nallow request=net-pf-38 uid=1000\n"
