@@ -287,20 +287,23 @@ struct module_info {
 	u8 digest[LOADPOL_DIGEST_SIZE];
 	char hex[2 * LOADPOL_DIGEST_SIZE + 1];
 	char *path;
+	bool has_sig;	/* an appended signature was stripped */
 };
 
 static int inspect_module(const char *path, struct module_info *m)
 {
 	unsigned char *img;
 	unsigned int dlen;
-	size_t len;
+	size_t len, whole;
 	int err = read_module(path, &img, &len);
 
 	if (err)
 		return err;
+	whole = len;
 	err = module_name(img, len, m->name, sizeof(m->name));
 	if (!err)
 		err = loadpol_image_strip_signature(img, &len);
+	m->has_sig = len != whole;
 	if (!err && !EVP_Digest(img, len, m->digest, &dlen, EVP_sha256(), NULL))
 		err = -ENOMEM;
 	free(img);
@@ -572,6 +575,13 @@ static int cmd_explain(int argc, char **argv)
 		printf("load of %s: name=%s sha256=%s signed=%s origin=%s path=%s\n",
 		       module, m.name, m.hex, ev.sig_ok ? "yes" : "no",
 		       ev.origin_kernel ? "kernel" : "user", ev.path);
+		/* signed= is what the kernel's verification says: say what was assumed. */
+		if (m.has_sig && !ev.sig_ok)
+			printf("note: %s carries an appended signature; taken as signed=no (the kernel says signed=yes only if it verifies it against its keys: add --signed to explain that case)\n",
+			       module);
+		else if (!m.has_sig && ev.sig_ok)
+			printf("note: %s carries no signature; taken as signed=yes because of --signed, which the kernel would never say of it\n",
+			       module);
 	} else {
 		printf("request: request=%s\n", ev.request);
 	}

@@ -18,7 +18,7 @@ ok() {
 		failed=$((failed + 1))
 	fi
 }
-echo "1..18"
+echo "1..19"
 
 printf 'default deny\nallow name=a\n' >"$T/good"
 out=$("$L" check "$T/good")
@@ -73,6 +73,12 @@ ok $? "generate by name: one rule per module name"
 out=$("$L" explain "$T/g1" "$M/loadpol_test_a.signed.ko")
 [ $? -eq 0 ] && echo "$out" | grep -q "^allow: rule 1 "
 ok $? "explain a load: $(echo "$out" | tail -n 1)"
+printf 'default deny\nallow signed=yes\n' >"$T/signed"
+out=$("$L" explain "$T/signed" "$M/loadpol_test_a.signed.ko")
+[ $? -eq 3 ] && echo "$out" | grep -q "^note: .*carries an appended signature; taken as signed=no" &&
+	"$L" explain "$T/signed" "$M/loadpol_test_a.signed.ko" --signed | grep -q "^allow: rule 1 " &&
+	! "$L" explain "$T/signed" "$M/loadpol_test_a.ko" | grep -q "^note:"
+ok $? "explain says when a file carries a signature and what it assumed: $(echo "$out" | grep '^note:' | cut -c1-60)..."
 printf 'default deny\ndeny request=net-pf-*\nallow request=fs-*\n' >"$T/req"
 out=$("$L" explain "$T/req" --request net-pf-10)
 [ $? -eq 3 ] && echo "$out" | grep -q "^deny: rule 1 ($T/req line 2)"
