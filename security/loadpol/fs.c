@@ -3,7 +3,8 @@
  * loadpol: /sys/kernel/security/loadpol/policy
  *
  * Reading gives the live policy in canonical form, as it was when the file
- * was opened.  Writing replaces it: the text may come in any number of
+ * was opened: the text is printed from the compiled rules at open(2) (a
+ * policy keeps no copy of it).  Writing replaces it: the text may come in any number of
  * write(2) calls; the first close(2) of a descriptor of the open file after
  * a write applies it, and a text that does not parse changes nothing and
  * that close(2) returns its error.  One writer at a time.
@@ -36,6 +37,16 @@
 #include "loadpol.h"
 
 /**
+ * struct loadpol_reader - the canonical text an open file reads
+ * @len: its length
+ * @text: the text
+ */
+struct loadpol_reader {
+	size_t len;
+	char *text;
+};
+
+/**
  * struct loadpol_writer - a policy text being written
  * @lock: serialises writes and the commit
  * @buf: the text so far
@@ -57,16 +68,38 @@ struct loadpol_writer {
 
 static unsigned long loadpol_writer_busy;
 
+/* A reader: the live policy's text now, or nothing before the first. */
+static int loadpol_reader_open(struct file *file)
+{
+	struct loadpol_live *live = loadpol_live_get();
+	struct loadpol_reader *r;
+	int err = -ENOMEM;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		goto out;
+	if (live) {
+		r->text = loadpol_policy_text(live->policy, &r->len);
+		if (!r->text) {
+			kfree(r);
+			goto out;
+		}
+	}
+	file->private_data = r;
+	err = 0;
+out:
+	loadpol_live_put(live);
+	return err;
+}
+
 static int loadpol_policy_open(struct inode *inode, struct file *file)
 {
 	struct loadpol_writer *w;
 
 	if ((file->f_mode & FMODE_READ) && (file->f_mode & FMODE_WRITE))
 		return -EINVAL;
-	if (!(file->f_mode & FMODE_WRITE)) {
-		file->private_data = loadpol_live_get();
-		return 0;
-	}
+	if (!(file->f_mode & FMODE_WRITE))
+		return loadpol_reader_open(file);
 	/* Locked or not: once locked, the commit accepts only tightening. */
 	if (!file_ns_capable(file, &init_user_ns, CAP_MAC_ADMIN))
 		return -EPERM;
@@ -85,12 +118,9 @@ static int loadpol_policy_open(struct inode *inode, struct file *file)
 static ssize_t loadpol_policy_read(struct file *file, char __user *buf,
 				   size_t count, loff_t *ppos)
 {
-	struct loadpol_live *live = file->private_data;
+	struct loadpol_reader *r = file->private_data;
 
-	if (!live)
-		return 0;
-	return simple_read_from_buffer(buf, count, ppos, live->policy->text,
-				       live->policy->text_len);
+	return simple_read_from_buffer(buf, count, ppos, r->text, r->len);
 }
 
 /* Grow the buffer to hold at least need bytes. */
@@ -190,7 +220,10 @@ static int loadpol_policy_release(struct inode *inode, struct file *file)
 	struct loadpol_writer *w = file->private_data;
 
 	if (!(file->f_mode & FMODE_WRITE)) {
-		loadpol_live_put(file->private_data);
+		struct loadpol_reader *r = file->private_data;
+
+		kvfree(r->text);
+		kfree(r);
 		return 0;
 	}
 	/* Nobody else holds the file any more: no lock needed. */

@@ -286,7 +286,8 @@ static int index_build(struct loadpol_index *ix, struct posting *post, u32 n)
 	loadpol_sort(post, n, sizeof(*post), cmp_posting);
 	for (i = 0; i < n; i++)
 		groups += !i || post[i].hash != post[i - 1].hash;
-	while (size < 2 * groups)
+	/* At most two thirds full, and never full: a miss ends on an empty slot. */
+	while (size < groups + groups / 2 + 1)
 		size <<= 1;
 	ix->slots = kvcalloc(size, sizeof(*ix->slots), GFP_KERNEL_ACCOUNT);
 	ix->rules = kvmalloc_array(n, sizeof(*ix->rules), GFP_KERNEL_ACCOUNT);
@@ -654,6 +655,8 @@ static void out_policy(struct out *o, const struct loadpol_policy *policy)
 	for (i = 0; i < policy->nr_rules; i++) {
 		out_rule(o, &policy->rules[i]);
 		out_printf(o, "\n");
+		if ((i & 1023) == 1023)
+			cond_resched();
 	}
 }
 
@@ -1049,43 +1052,61 @@ static int parse_text(struct parser *ps)
 
 /* ---- compiling ------------------------------------------------------------ */
 
+/* Which index a rule goes to (-1: a scan list), and its key's hash there. */
+static int index_of(const struct loadpol_rule *rule, u32 *hash)
+{
+	if (rule->keys & BIT(LOADPOL_KEY_SHA256)) {
+		*hash = hash_digest(rule->sha256);
+		return 1;
+	}
+	if (rule->name_literal) {
+		*hash = hash_string(rule->name, true);
+		return 0;
+	}
+	if ((rule->keys & BIT(LOADPOL_KEY_REQUEST)) && is_literal(rule->request)) {
+		*hash = hash_string(rule->request, false);
+		return 2;
+	}
+	return -1;
+}
+
 static int compile(struct loadpol_policy *policy)
 {
 	struct loadpol_index *ix[] = { &policy->by_name, &policy->by_digest,
 				       &policy->by_request };
 	struct posting *post[ARRAY_SIZE(ix)] = {};
 	u32 count[ARRAY_SIZE(ix)] = {};
-	struct out o = {};
-	u32 i, j, n = policy->nr_rules;
-	int err = -ENOMEM;
+	u32 i, j, hash, n = policy->nr_rules, nr_load = 0, nr_request = 0;
+	int to, err = -ENOMEM;
 
+	/* Count first: every array is allocated at its final size. */
+	for (i = 0; i < n; i++) {
+		const struct loadpol_rule *rule = &policy->rules[i];
+
+		to = index_of(rule, &hash);
+		if (to >= 0) {
+			count[to]++;
+			continue;
+		}
+		nr_load += !(rule->keys & REQUEST_KEYS);
+		nr_request += !(rule->keys & LOAD_KEYS);
+	}
 	for (j = 0; j < ARRAY_SIZE(ix); j++) {
-		post[j] = kvmalloc_array(n + 1, sizeof(*post[j]), GFP_KERNEL_ACCOUNT);
+		post[j] = kvmalloc_array(count[j] + 1, sizeof(*post[j]), GFP_KERNEL_ACCOUNT);
 		if (!post[j])
 			goto out;
+		count[j] = 0;
 	}
-	policy->load_scan = kvmalloc_array(n + 1, sizeof(u32), GFP_KERNEL_ACCOUNT);
-	policy->request_scan = kvmalloc_array(n + 1, sizeof(u32), GFP_KERNEL_ACCOUNT);
+	policy->load_scan = kvmalloc_array(nr_load + 1, sizeof(u32), GFP_KERNEL_ACCOUNT);
+	policy->request_scan = kvmalloc_array(nr_request + 1, sizeof(u32), GFP_KERNEL_ACCOUNT);
 	if (!policy->load_scan || !policy->request_scan)
 		goto out;
 
 	for (i = 0; i < n; i++) {
 		const struct loadpol_rule *rule = &policy->rules[i];
-		int to = -1;
-		u32 hash = 0;
 
-		if (rule->keys & BIT(LOADPOL_KEY_SHA256)) {
-			policy->needs_digest = true;
-			to = 1;
-			hash = hash_digest(rule->sha256);
-		} else if (rule->name_literal) {
-			to = 0;
-			hash = hash_string(rule->name, true);
-		} else if ((rule->keys & BIT(LOADPOL_KEY_REQUEST)) &&
-			   is_literal(rule->request)) {
-			to = 2;
-			hash = hash_string(rule->request, false);
-		}
+		policy->needs_digest |= !!(rule->keys & BIT(LOADPOL_KEY_SHA256));
+		to = index_of(rule, &hash);
 		if (to >= 0) {
 			post[to][count[to]].hash = hash;
 			post[to][count[to]++].rule = i;
@@ -1099,21 +1120,76 @@ static int compile(struct loadpol_policy *policy)
 	for (j = 0; j < ARRAY_SIZE(ix); j++)
 		if (index_build(ix[j], post[j], count[j]))
 			goto out;
-
-	out_policy(&o, policy);
-	o.size = o.len + 1;
-	o.buf = kvmalloc(o.size, GFP_KERNEL_ACCOUNT);
-	if (!o.buf)
-		goto out;
-	o.len = 0;
-	out_policy(&o, policy);
-	policy->text = o.buf;
-	policy->text_len = o.len;
 	err = 0;
 out:
 	for (j = 0; j < ARRAY_SIZE(ix); j++)
 		kvfree(post[j]);
 	return err;
+}
+
+/*
+ * Give back what parsing reserved and did not use: the rules array grows by
+ * doubling, and the string storage was as large as the whole text.
+ */
+static int shrink(struct parser *ps)
+{
+	struct loadpol_policy *policy = ps->policy;
+	struct loadpol_rule *rules = policy->rules;
+	char *strings = policy->strings;
+	u32 i;
+
+	if (policy->nr_rules < ps->cap) {
+		rules = kvmalloc_array(policy->nr_rules ?: 1, sizeof(*rules),
+				       GFP_KERNEL_ACCOUNT);
+		if (!rules)
+			return -ENOMEM;
+		memcpy(rules, policy->rules, policy->nr_rules * sizeof(*rules));
+		kvfree(policy->rules);
+		policy->rules = rules;
+	}
+	strings = kvmalloc(ps->strings_used ?: 1, GFP_KERNEL_ACCOUNT);
+	if (!strings)
+		return -ENOMEM;
+	memcpy(strings, policy->strings, ps->strings_used);
+	for (i = 0; i < policy->nr_rules; i++) {
+		struct loadpol_rule *rule = &rules[i];
+
+		if (rule->name)
+			rule->name = strings + (rule->name - policy->strings);
+		if (rule->path)
+			rule->path = strings + (rule->path - policy->strings);
+		if (rule->request)
+			rule->request = strings + (rule->request - policy->strings);
+	}
+	kvfree(policy->strings);
+	policy->strings = strings;
+	return 0;
+}
+
+/**
+ * loadpol_policy_text() - the canonical text of a policy
+ * @policy: the policy
+ * @len: where its length goes
+ *
+ * The text is made anew from the compiled rules, so that a policy holds no
+ * copy of it: "mode" and "default" first, then one rule per line.
+ *
+ * Return: the text, NUL-terminated, to be freed with kvfree(); or NULL
+ * when out of memory.
+ */
+char *loadpol_policy_text(const struct loadpol_policy *policy, size_t *len)
+{
+	struct out o = {};
+
+	out_policy(&o, policy);
+	o.size = o.len + 1;
+	o.buf = kvmalloc(o.size, GFP_KERNEL_ACCOUNT);
+	if (!o.buf)
+		return NULL;
+	o.len = 0;
+	out_policy(&o, policy);
+	*len = o.len;
+	return o.buf;
 }
 
 /**
@@ -1151,6 +1227,8 @@ int loadpol_policy_parse(const char *text, size_t len,
 	ps.policy->strings = kvmalloc(len + 1, GFP_KERNEL_ACCOUNT);
 	err = ps.policy->strings ? parse_text(&ps) : -ENOMEM;
 	if (!err)
+		err = shrink(&ps);
+	if (!err)
 		err = compile(ps.policy);
 	if (err == -ENOMEM && !error->msg[0])
 		fail(&ps, err, "no_memory", "out of memory");
@@ -1180,7 +1258,6 @@ void loadpol_policy_free(struct loadpol_policy *policy)
 	kvfree(policy->request_scan);
 	kvfree(policy->rules);
 	kvfree(policy->strings);
-	kvfree(policy->text);
 	kfree(policy);
 }
 

@@ -181,8 +181,6 @@ struct loadpol_index {
  * @nr_rules: number of rules
  * @rules: the rules, in file order
  * @needs_digest: some rule tests sha256=
- * @text: the canonical text of the policy (NUL-terminated)
- * @text_len: its length
  * @by_name: load rules with an exact name and no sha256=
  * @by_digest: load rules with sha256=
  * @by_request: request rules with an exact request string
@@ -198,8 +196,6 @@ struct loadpol_policy {
 	u32 nr_rules;
 	struct loadpol_rule *rules;
 	bool needs_digest;
-	char *text;
-	size_t text_len;
 	struct loadpol_index by_name;
 	struct loadpol_index by_digest;
 	struct loadpol_index by_request;
@@ -237,6 +233,7 @@ int loadpol_policy_parse(const char *text, size_t len,
 			 struct loadpol_policy **policy,
 			 struct loadpol_parse_error *error);
 void loadpol_policy_free(struct loadpol_policy *policy);
+char *loadpol_policy_text(const struct loadpol_policy *policy, size_t *len);
 void loadpol_decide(const struct loadpol_policy *policy,
 		    const struct loadpol_event *event,
 		    struct loadpol_decision *decision);

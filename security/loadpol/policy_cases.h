@@ -408,9 +408,9 @@ static const char *lpc_check(const struct lpc_case *c, char *why, size_t size)
 	struct loadpol_policy *p = NULL, *again = NULL;
 	struct loadpol_parse_error error;
 	struct loadpol_decision d, lin;
-	char *generated = NULL;
+	char *generated = NULL, *canonical = NULL, *again_text = NULL;
 	const char *text = c->text;
-	size_t len = c->len;
+	size_t len = c->len, again_len = 0;
 	int err, i;
 
 	if (c->generate) {
@@ -451,13 +451,22 @@ static const char *lpc_check(const struct lpc_case *c, char *why, size_t size)
 		snprintf(why, size, "mode %d, expected %d", p->mode, c->mode);
 		goto out;
 	}
-	if (c->canonical && strcmp(p->text, c->canonical)) {
-		snprintf(why, size, "canonical text:\n%s\nexpected:\n%s", p->text,
+	canonical = loadpol_policy_text(p, &len);
+	if (!canonical) {
+		snprintf(why, size, "out of memory printing the policy");
+		goto out;
+	}
+	if (c->canonical && strcmp(canonical, c->canonical)) {
+		snprintf(why, size, "canonical text:\n%s\nexpected:\n%s", canonical,
 			 c->canonical);
 		goto out;
 	}
-	err = loadpol_policy_parse(p->text, p->text_len, &again, &error);
-	if (err || again->text_len != p->text_len || strcmp(again->text, p->text)) {
+	err = loadpol_policy_parse(canonical, len, &again, &error);
+	if (!err) {
+		again_text = loadpol_policy_text(again, &again_len);
+		err = again_text ? 0 : -ENOMEM;
+	}
+	if (err || again_len != len || strcmp(again_text, canonical)) {
 		snprintf(why, size,
 			 "canonical text does not parse back (%d, line %u: %s)",
 			 err, error.line, error.msg);
@@ -508,6 +517,8 @@ static const char *lpc_check(const struct lpc_case *c, char *why, size_t size)
 pass:
 	why = NULL;
 out:
+	kvfree(canonical);
+	kvfree(again_text);
 	loadpol_policy_free(again);
 	loadpol_policy_free(p);
 	return why;

@@ -874,7 +874,7 @@ static int cmd_tighten(int argc, char **argv)
 	struct loadpol_policy *live = NULL, *p = NULL;
 	struct loadpol_parse_error error;
 	unsigned char *text = NULL;
-	char *header_end, *out = NULL;
+	char *header_end, *out = NULL, *canonical = NULL;
 	size_t len, size = 0;
 	FILE *f;
 	int i, err = 1;
@@ -914,11 +914,14 @@ static int cmd_tighten(int argc, char **argv)
 		warnx_("%s:%u: %s", POLICY_FILE, error.line, error.msg);
 		goto out;
 	}
-	header_end = strchr(strchr(live->text, '\n') + 1, '\n') + 1;
+	canonical = loadpol_policy_text(live, &len);
+	if (!canonical)
+		goto out;
+	header_end = strchr(strchr(canonical, '\n') + 1, '\n') + 1;
 	f = open_memstream(&out, &size);
 	if (!f)
 		goto out;
-	fwrite(live->text, 1, header_end - live->text, f);
+	fwrite(canonical, 1, header_end - canonical, f);
 	for (i = 1; i < argc; i++) {
 		const char *rule = argv[i];
 
@@ -949,6 +952,7 @@ out:
 	loadpol_policy_free(p);
 	loadpol_policy_free(live);
 	free(out);
+	free(canonical);
 	free(text);
 	return err;
 }

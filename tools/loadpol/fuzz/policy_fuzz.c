@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct loadpol_policy *p, *again;
 	struct loadpol_parse_error error;
 	struct loadpol_event ev = {};
-	char word[64];
+	char word[64], *text, *again_text;
+	size_t len, again_len;
 	u8 digest[LOADPOL_DIGEST_SIZE] = {};
 	size_t i, n;
 
@@ -34,11 +35,15 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		assert(error.msg[0]);
 		return 0;
 	}
-	assert(!loadpol_policy_parse(p->text, p->text_len, &again, &error));
-	assert(again->text_len == p->text_len && !strcmp(again->text, p->text));
+	text = loadpol_policy_text(p, &len);
+	assert(text && !loadpol_policy_parse(text, len, &again, &error));
+	again_text = loadpol_policy_text(again, &again_len);
+	assert(again_text && again_len == len && !strcmp(again_text, text));
 	/* A policy tightens its own canonical text, and loosens nothing. */
 	assert(!loadpol_policy_tightens(p, again, &error));
 	loadpol_policy_free(again);
+	free(text);
+	free(again_text);
 
 	/* Events named after the values the rules hold, and the input's tail. */
 	n = size < sizeof(word) - 1 ? size : sizeof(word) - 1;

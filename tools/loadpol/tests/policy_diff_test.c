@@ -175,7 +175,7 @@ int main(int argc, char **argv)
 				continue;
 			printf("# policy %u, event %u (%s): indexed rule %d, linear rule %d\n%s",
 			       p, e, ev.name ? ev.name : ev.request, d.rule, lin.rule,
-			       policy->text);
+			       text);
 			bad++;
 			break;
 		}

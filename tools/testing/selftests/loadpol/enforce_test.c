@@ -300,7 +300,7 @@ TEST_F(enforce, denied_request_never_runs_modprobe)
 	EXPECT_EQ(-1, mount("none", MOUNT_POINT, "loadpoltestfs", 0, NULL));
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_RECORD(AUDIT_LOADPOL_DECISION,
-		      "op=request request=\"fs-loadpoltestfs\" lp_action=deny res=0 enforcing=1 lp_rule=1 ");
+		      "op=request request=\"fs-loadpoltestfs\" userns=init privileged=yes lp_uid=0 lp_action=deny res=0 enforcing=1 lp_rule=1 ");
 	EXPECT_EQ(-ENOENT, read_text(MODPROBE_LOG, log, sizeof(log)))
 		TH_LOG("modprobe ran: %s", log);
 	EXPECT_FALSE(module_loaded("loadpol_test_fs"));
