@@ -4,14 +4,17 @@
  *
  * One body of C for the kernel and for userspace (see policy_env.h).
  *
- * A policy is compiled into three exact-key indexes and two scan lists:
- * load rules pinning a digest are indexed by digest, other load rules with a
- * literal name by name, request rules with a literal string by string, and
- * everything else (globs, rules without those keys) is scanned in order.  A
- * decision looks up the event's keys, scans the list, and takes the
+ * A policy is compiled into five indexes and two scan lists: load rules
+ * pinning a digest are indexed by digest, other load rules with a literal
+ * name by name, request rules with a literal string by string; rules with a
+ * name or request glob whose literal prefix (before the first '*', '?' or
+ * '[') is not empty, by that prefix; everything else (globs starting with a
+ * wildcard, rules without those keys) is scanned in order.  A decision looks
+ * up the event's keys (for the prefix indexes, each prefix of the event's
+ * string whose length some rule's prefix has), scans the list, and takes the
  * lowest-numbered rule that fully matches among those candidates: exactly
  * the rule a linear first-match scan would find, at a cost that does not
- * grow with the number of exact or digest rules.
+ * grow with the number of exact, digest or prefix-glob rules.
  *
  * Copyright (C) 2026 The loadpol developers
  */
@@ -286,16 +289,21 @@ static int index_build(struct loadpol_index *ix, struct posting *post, u32 n)
 	loadpol_sort(post, n, sizeof(*post), cmp_posting);
 	for (i = 0; i < n; i++)
 		groups += !i || post[i].hash != post[i - 1].hash;
-	/* At most two thirds full, and never full: a miss ends on an empty slot. */
-	while (size < groups + groups / 2 + 1)
+	/* At most half full: short probes, and a miss ends on an empty slot. */
+	while (size < 2 * groups)
 		size <<= 1;
 	ix->slots = kvcalloc(size, sizeof(*ix->slots), GFP_KERNEL_ACCOUNT);
-	ix->rules = kvmalloc_array(n, sizeof(*ix->rules), GFP_KERNEL_ACCOUNT);
-	if (!ix->slots || !ix->rules)
+	if (!ix->slots)
 		return -ENOMEM;
+	/* Runs of one rule (the usual case) keep it in their slot. */
+	if (groups < n) {
+		ix->rules = kvmalloc_array(n, sizeof(*ix->rules), GFP_KERNEL_ACCOUNT);
+		if (!ix->rules)
+			return -ENOMEM;
+		for (i = 0; i < n; i++)
+			ix->rules[i] = post[i].rule;
+	}
 	ix->mask = size - 1;
-	for (i = 0; i < n; i++)
-		ix->rules[i] = post[i].rule;
 	for (i = 0; i < n; i += run) {
 		struct loadpol_slot *slot;
 		u32 at = post[i].hash & ix->mask;
@@ -337,6 +345,28 @@ static u32 index_first_match(const struct loadpol_policy *policy,
 				return rule;
 		}
 		break;
+	}
+	return best;
+}
+
+/*
+ * The lowest-numbered rule below @best indexed under a prefix of @str that
+ * matches @event: each prefix whose length is in the index's bitmap is
+ * looked up, its FNV-1a hash carried along the string.
+ */
+static u32 prefix_first_match(const struct loadpol_policy *policy,
+			      const struct loadpol_index *ix, const char *str,
+			      bool fold_dash, const struct loadpol_event *event,
+			      u32 best)
+{
+	u32 h = 2166136261U, len;
+
+	if (!ix->slots)
+		return best;
+	for (len = 1; len <= ix->max_len && str[len - 1]; len++) {
+		h = (h ^ fold(str[len - 1], fold_dash)) * 16777619U;
+		if (test_bit(len, ix->lens))
+			best = index_first_match(policy, ix, h, event, best);
 	}
 	return best;
 }
@@ -441,7 +471,8 @@ bool loadpol_rule_equal(const struct loadpol_rule *a,
 	if ((keys & BIT(LOADPOL_KEY_ORIGIN)) &&
 	    a->origin_kernel != b->origin_kernel)
 		return false;
-	if (!str_equal(a->path, b->path) || !str_equal(a->request, b->request))
+	/* path= and request= share their storage; the keys say which. */
+	if (!str_equal(a->path, b->path))
 		return false;
 	if ((keys & BIT(LOADPOL_KEY_USERNS)) &&
 	    a->userns_nested != b->userns_nested)
@@ -533,17 +564,23 @@ void loadpol_decide(const struct loadpol_policy *policy,
 			best = index_first_match(policy, &policy->by_digest,
 						 hash_digest(event->sha256),
 						 event, best);
-		if (event->name)
+		if (event->name) {
 			best = index_first_match(policy, &policy->by_name,
 						 hash_string(event->name, true),
 						 event, best);
+			best = prefix_first_match(policy, &policy->by_name_prefix,
+						  event->name, true, event, best);
+		}
 		best = scan_first_match(policy, policy->load_scan,
 					policy->nr_load_scan, event, best);
 	} else {
-		if (event->request)
+		if (event->request) {
 			best = index_first_match(policy, &policy->by_request,
 						 hash_string(event->request, false),
 						 event, best);
+			best = prefix_first_match(policy, &policy->by_request_prefix,
+						  event->request, false, event, best);
+		}
 		best = scan_first_match(policy, policy->request_scan,
 					policy->nr_request_scan, event, best);
 	}
@@ -1052,9 +1089,29 @@ static int parse_text(struct parser *ps)
 
 /* ---- compiling ------------------------------------------------------------ */
 
-/* Which index a rule goes to (-1: a scan list), and its key's hash there. */
-static int index_of(const struct loadpol_rule *rule, u32 *hash)
+/* Length of a glob's literal prefix, before its first wildcard. */
+static u32 prefix_len(const char *glob)
 {
+	return strcspn(glob, "*?[");
+}
+
+/* FNV-1a of the first @len bytes of @s (already folded). */
+static u32 hash_prefix(const char *s, u32 len)
+{
+	u32 h = 2166136261U;
+
+	while (len--)
+		h = (h ^ (unsigned char)*s++) * 16777619U;
+	return h;
+}
+
+/*
+ * Which index a rule goes to (-1: a scan list), its key's hash there, and
+ * for a prefix index the prefix's length.
+ */
+static int index_of(const struct loadpol_rule *rule, u32 *hash, u32 *len)
+{
+	*len = 0;
 	if (rule->keys & BIT(LOADPOL_KEY_SHA256)) {
 		*hash = hash_digest(rule->sha256);
 		return 1;
@@ -1063,27 +1120,58 @@ static int index_of(const struct loadpol_rule *rule, u32 *hash)
 		*hash = hash_string(rule->name, true);
 		return 0;
 	}
-	if ((rule->keys & BIT(LOADPOL_KEY_REQUEST)) && is_literal(rule->request)) {
-		*hash = hash_string(rule->request, false);
-		return 2;
+	if (rule->keys & BIT(LOADPOL_KEY_REQUEST)) {
+		if (is_literal(rule->request)) {
+			*hash = hash_string(rule->request, false);
+			return 2;
+		}
+		*len = prefix_len(rule->request);
+		*hash = hash_prefix(rule->request, *len);
+		return *len ? 4 : -1;
+	}
+	if (rule->keys & BIT(LOADPOL_KEY_NAME)) {
+		*len = prefix_len(rule->name);
+		*hash = hash_prefix(rule->name, *len);
+		return *len ? 3 : -1;
 	}
 	return -1;
+}
+
+/* The bitmap of prefix lengths of a prefix index. */
+static int index_lens(struct loadpol_index *ix, const struct posting *post,
+		      const u32 *lens, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		ix->max_len = max(ix->max_len, lens[i]);
+	if (!n)
+		return 0;
+	ix->lens = kvcalloc(BITS_TO_LONGS(ix->max_len + 1), sizeof(long),
+			    GFP_KERNEL_ACCOUNT);
+	if (!ix->lens)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		__set_bit(lens[i], ix->lens);
+	return 0;
 }
 
 static int compile(struct loadpol_policy *policy)
 {
 	struct loadpol_index *ix[] = { &policy->by_name, &policy->by_digest,
-				       &policy->by_request };
+				       &policy->by_request, &policy->by_name_prefix,
+				       &policy->by_request_prefix };
 	struct posting *post[ARRAY_SIZE(ix)] = {};
+	u32 *lens[ARRAY_SIZE(ix)] = {};
 	u32 count[ARRAY_SIZE(ix)] = {};
-	u32 i, j, hash, n = policy->nr_rules, nr_load = 0, nr_request = 0;
+	u32 i, j, hash, len, n = policy->nr_rules, nr_load = 0, nr_request = 0;
 	int to, err = -ENOMEM;
 
 	/* Count first: every array is allocated at its final size. */
 	for (i = 0; i < n; i++) {
 		const struct loadpol_rule *rule = &policy->rules[i];
 
-		to = index_of(rule, &hash);
+		to = index_of(rule, &hash, &len);
 		if (to >= 0) {
 			count[to]++;
 			continue;
@@ -1093,7 +1181,8 @@ static int compile(struct loadpol_policy *policy)
 	}
 	for (j = 0; j < ARRAY_SIZE(ix); j++) {
 		post[j] = kvmalloc_array(count[j] + 1, sizeof(*post[j]), GFP_KERNEL_ACCOUNT);
-		if (!post[j])
+		lens[j] = kvmalloc_array(count[j] + 1, sizeof(*lens[j]), GFP_KERNEL_ACCOUNT);
+		if (!post[j] || !lens[j])
 			goto out;
 		count[j] = 0;
 	}
@@ -1106,8 +1195,9 @@ static int compile(struct loadpol_policy *policy)
 		const struct loadpol_rule *rule = &policy->rules[i];
 
 		policy->needs_digest |= !!(rule->keys & BIT(LOADPOL_KEY_SHA256));
-		to = index_of(rule, &hash);
+		to = index_of(rule, &hash, &len);
 		if (to >= 0) {
+			lens[to][count[to]] = len;
 			post[to][count[to]].hash = hash;
 			post[to][count[to]++].rule = i;
 			continue;
@@ -1117,13 +1207,18 @@ static int compile(struct loadpol_policy *policy)
 		if (!(rule->keys & LOAD_KEYS))
 			policy->request_scan[policy->nr_request_scan++] = i;
 	}
-	for (j = 0; j < ARRAY_SIZE(ix); j++)
+	for (j = 0; j < ARRAY_SIZE(ix); j++) {
+		if (j >= 3 && index_lens(ix[j], post[j], lens[j], count[j]))
+			goto out;
 		if (index_build(ix[j], post[j], count[j]))
 			goto out;
+	}
 	err = 0;
 out:
-	for (j = 0; j < ARRAY_SIZE(ix); j++)
+	for (j = 0; j < ARRAY_SIZE(ix); j++) {
 		kvfree(post[j]);
+		kvfree(lens[j]);
+	}
 	return err;
 }
 
@@ -1156,10 +1251,8 @@ static int shrink(struct parser *ps)
 
 		if (rule->name)
 			rule->name = strings + (rule->name - policy->strings);
-		if (rule->path)
+		if (rule->path)		/* or rule->request: one storage */
 			rule->path = strings + (rule->path - policy->strings);
-		if (rule->request)
-			rule->request = strings + (rule->request - policy->strings);
 	}
 	kvfree(policy->strings);
 	policy->strings = strings;
@@ -1254,6 +1347,12 @@ void loadpol_policy_free(struct loadpol_policy *policy)
 	kvfree(policy->by_digest.slots);
 	kvfree(policy->by_request.rules);
 	kvfree(policy->by_request.slots);
+	kvfree(policy->by_name_prefix.rules);
+	kvfree(policy->by_name_prefix.slots);
+	kvfree(policy->by_name_prefix.lens);
+	kvfree(policy->by_request_prefix.rules);
+	kvfree(policy->by_request_prefix.slots);
+	kvfree(policy->by_request_prefix.lens);
 	kvfree(policy->load_scan);
 	kvfree(policy->request_scan);
 	kvfree(policy->rules);

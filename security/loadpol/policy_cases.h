@@ -213,6 +213,21 @@ static const struct lpc_case lpc_cases[] = {
 	  .canonical = "mode enforce\ndefault deny\n",
 	  .events = { LOAD("a", DENY, -1) } },
 	{ "a line of exactly the limit", .generate = LPC_MAX_LINE },
+	{ "prefix globs: lowest rule among prefixes of every length",
+	  "deny name=snd_hda_*\nallow name=snd-*\naudit name=snd_hda_intel\n"
+	  "allow name=s[n]d_x*\ndeny name=*\n",
+	  .events = { LOAD("snd_hda_intel", DENY, 0), LOAD("snd-hda-codec", DENY, 0),
+		      LOAD("snd_pcm", ALLOW, 1), LOAD("snd", DENY, 4),
+		      LOAD("s", DENY, 4), LOAD("snx", DENY, 4) } },
+	{ "prefix globs with classes and other keys",
+	  "allow name=ext[234] signed=yes\nallow name=nf_*_ipv[46] origin=kernel\n"
+	  "allow request=net-pf-1?\ndeny request=net-*\nallow request=*\n",
+	  .events = { LOADX("ext4", NULL, true, false, NULL, ALLOW, 0),
+		      LOADX("ext4", NULL, false, false, NULL, DENY, -1),
+		      LOADX("nf_nat_ipv6", NULL, false, true, NULL, ALLOW, 1),
+		      LOADX("nf_nat_ipv6", NULL, false, false, NULL, DENY, -1),
+		      REQ("net-pf-10", ALLOW, 2), REQ("net-pf-1", DENY, 3),
+		      REQ("netdev-x", ALLOW, 4), REQ("ne", ALLOW, 4) } },
 	{ "the requester: autoload exploit class recipe",
 	  "allow request=* privileged=yes\n"
 	  "allow request=fs-ext4 userns=nested\n"

@@ -3,7 +3,8 @@
  * Benchmark of the policy engine (not a test): decision time of the indexed
  * matcher and of the linear reference scan, side by side in one process,
  * parse+compile time, and memory per rule, for policies of 10 to 100,000
- * exact-name, hash-pinned and glob rules, and of request rules with the
+ * exact-name, hash-pinned and glob rules (prefix*, prefix*suffix, and a
+ * class after the literal prefix), and of request rules with the
  * requester's keys (userns=, privileged=, uid=) decided for an
  * unprivileged task in a user namespace.
  *
@@ -15,9 +16,9 @@
 
 #include "policy.h"
 
-enum kind { EXACT, HASH, GLOB, REQUESTER };
-static const char *const kind_names[] = { "exact name", "sha256 pin", "glob name",
-					  "requester" };
+enum kind { EXACT, HASH, GLOB, GLOB_SUFFIX, GLOB_CLASS, REQUESTER };
+static const char *const kind_names[] = { "exact name", "sha256 pin", "glob p*",
+					  "glob p*s", "glob p[c]*", "requester" };
 
 static double now_ns(void)
 {
@@ -61,6 +62,12 @@ static char *make_policy(enum kind kind, u32 n, size_t *len)
 			break;
 		case GLOB:
 			at += sprintf(t + at, "allow name=mod_%06u_*\n", i);
+			break;
+		case GLOB_SUFFIX:
+			at += sprintf(t + at, "allow name=mod_%06u_*_x\n", i);
+			break;
+		case GLOB_CLASS:
+			at += sprintf(t + at, "allow name=mod_%06u_[abx]*\n", i);
 			break;
 		case REQUESTER:
 			at += sprintf(t + at, i & 1 ?
@@ -148,7 +155,8 @@ static int prepare(struct setup *st, enum kind k, u32 n)
 		}
 		st->ev[i].kind = LOADPOL_EV_LOAD;
 		snprintf(st->names[i], sizeof(st->names[i]),
-			 k == GLOB ? "mod_%06u_x" : "mod_%06u", r);
+			 k == GLOB || k == GLOB_CLASS ? "mod_%06u_x" :
+			 k == GLOB_SUFFIX ? "mod_%06u_y_x" : "mod_%06u", r);
 		st->ev[i].name = st->names[i];
 		digest_of(r, st->digests[i]);
 		st->ev[i].sha256 = st->digests[i];

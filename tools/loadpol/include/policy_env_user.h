@@ -34,6 +34,21 @@ typedef unsigned long long u64;
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 #define BIT(n) (1U << (n))
+#ifndef max
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#endif
+#define BITS_PER_LONG (8 * sizeof(long))
+#define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+
+static inline bool test_bit(unsigned long nr, const unsigned long *map)
+{
+	return map[nr / BITS_PER_LONG] >> (nr % BITS_PER_LONG) & 1;
+}
+
+static inline void __set_bit(unsigned long nr, unsigned long *map)
+{
+	map[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
+}
 
 static inline void *kvmalloc(size_t size, unsigned int gfp)
 {
