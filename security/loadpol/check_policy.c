@@ -14,8 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The engine itself: one translation unit, no second copy of the code. */
+/* The engine itself, one translation unit: no second copy of the code. */
 #include "policy.c"
+#include "glob.c"
+#include "index.c"
+#include "print.c"
+#include "modsig.c"
 
 int main(int argc, char **argv)
 {

@@ -134,8 +134,12 @@ extern const char loadpol_boot_policy[];
 
 /* lsm.c */
 extern enum loadpol_action loadpol_boot_default;
+extern bool loadpol_enabled;
 int loadpol_parse_boot_default(const char *val, enum loadpol_action *action);
+
+/* digest.c */
 int loadpol_sha256(const void *data, size_t len, u8 *digest);
+int loadpol_image_digest(const void *image, size_t len, u8 *digest);
 
 /* fs.c */
 int loadpol_init_fs(void);

@@ -2,8 +2,9 @@
 /*
  * loadpol: the environment of the policy engine
  *
- * policy.c is one body of C built into the kernel and, unchanged, into the
- * userspace tool, tests, fuzzer and benchmark (tools/loadpol/).  This header
+ * The policy engine (policy.c, glob.c, index.c, print.c, modsig.c) is one
+ * body of C built into the kernel and, unchanged, into the userspace tool,
+ * tests, fuzzer and benchmark (tools/loadpol/).  This header
  * is all that differs between the two: the kernel's headers, or the few
  * kernel names the engine uses mapped onto libc.
  *

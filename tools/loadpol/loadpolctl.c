@@ -2,7 +2,7 @@
 /*
  * loadpolctl: check, generate, explain, load and lock loadpol policies.
  *
- * Built from the kernel's own security/loadpol/policy.c: what "check" and
+ * Built from the kernel's own policy engine (security/loadpol/): what "check" and
  * "explain" say is what the kernel will do.  Module digests are computed as
  * the kernel computes them: over the decompressed image (xz, zstd or gzip,
  * by their libraries) without its appended signature
