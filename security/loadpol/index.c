@@ -72,12 +72,12 @@ static int index_build(struct loadpol_index *ix, struct posting *post, u32 n)
 	/* At most half full: short probes, and a miss ends on an empty slot. */
 	while (size < 2 * groups)
 		size <<= 1;
-	ix->slots = kvcalloc(size, sizeof(*ix->slots), GFP_KERNEL_ACCOUNT);
+	ix->slots = loadpol_keep_array(size, sizeof(*ix->slots), true);
 	if (!ix->slots)
 		return -ENOMEM;
 	/* Runs of one rule (the usual case) keep it in their slot. */
 	if (groups < n) {
-		ix->rules = kvmalloc_array(n, sizeof(*ix->rules), GFP_KERNEL_ACCOUNT);
+		ix->rules = loadpol_keep_array(n, sizeof(*ix->rules), false);
 		if (!ix->rules)
 			return -ENOMEM;
 		for (i = 0; i < n; i++)
@@ -351,8 +351,8 @@ static int index_lens(struct loadpol_index *ix, const struct posting *post,
 		ix->max_len = max(ix->max_len, lens[i]);
 	if (!n)
 		return 0;
-	ix->lens = kvcalloc(BITS_TO_LONGS(ix->max_len + 1), sizeof(long),
-			    GFP_KERNEL_ACCOUNT);
+	ix->lens = loadpol_keep_array(BITS_TO_LONGS(ix->max_len + 1), sizeof(long),
+				      true);
 	if (!ix->lens)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
@@ -396,8 +396,8 @@ int loadpol_policy_compile(struct loadpol_policy *policy)
 			goto out;
 		count[j] = 0;
 	}
-	policy->load_scan = kvmalloc_array(nr_load + 1, sizeof(u32), GFP_KERNEL_ACCOUNT);
-	policy->request_scan = kvmalloc_array(nr_request + 1, sizeof(u32), GFP_KERNEL_ACCOUNT);
+	policy->load_scan = loadpol_keep_array(nr_load + 1, sizeof(u32), false);
+	policy->request_scan = loadpol_keep_array(nr_request + 1, sizeof(u32), false);
 	if (!policy->load_scan || !policy->request_scan)
 		goto out;
 

@@ -513,15 +513,15 @@ static int shrink(struct parser *ps)
 	u32 i;
 
 	if (policy->nr_rules < ps->cap) {
-		rules = kvmalloc_array(policy->nr_rules ?: 1, sizeof(*rules),
-				       GFP_KERNEL_ACCOUNT);
+		rules = loadpol_keep_array(policy->nr_rules ?: 1, sizeof(*rules),
+					   false);
 		if (!rules)
 			return -ENOMEM;
 		memcpy(rules, policy->rules, policy->nr_rules * sizeof(*rules));
 		kvfree(policy->rules);
 		policy->rules = rules;
 	}
-	strings = kvmalloc(ps->strings_used ?: 1, GFP_KERNEL_ACCOUNT);
+	strings = loadpol_keep_array(ps->strings_used ?: 1, 1, false);
 	if (!strings)
 		return -ENOMEM;
 	memcpy(strings, policy->strings, ps->strings_used);

@@ -18,11 +18,28 @@
 
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/vmalloc.h>
+
+/*
+ * An array a compiled policy keeps: past a page, in exactly the pages it
+ * needs (vmalloc), not in the power-of-two block kmalloc would round a
+ * large size up to.  Freed with kvfree().
+ */
+static inline void *loadpol_keep_array(size_t n, size_t size, bool zero)
+{
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | (zero ? __GFP_ZERO : 0);
+	size_t bytes;
+
+	if (check_mul_overflow(n, size, &bytes))
+		return NULL;
+	return bytes > PAGE_SIZE ? __vmalloc(bytes, gfp) : kmalloc(bytes, gfp);
+}
 
 static inline void loadpol_sort(void *base, size_t num, size_t size,
 				int (*cmp)(const void *, const void *))

@@ -65,6 +65,11 @@ static inline void *kvcalloc(size_t n, size_t size, unsigned int gfp)
 	return calloc(n, size);
 }
 
+static inline void *loadpol_keep_array(size_t n, size_t size, bool zero)
+{
+	return zero ? calloc(n, size) : kvmalloc_array(n, size, 0);
+}
+
 static inline void *kzalloc(size_t size, unsigned int gfp)
 {
 	return calloc(1, size);

@@ -304,6 +304,16 @@ enum as_who {
 				 */
 };
 
+/* In a new user namespace: root inside is @map's ("0 OUTSIDE 1"). */
+static inline int map_root(const char *map)
+{
+	if (write_text("/proc/self/setgroups", "deny") ||
+	    write_text("/proc/self/uid_map", map) ||
+	    write_text("/proc/self/gid_map", map))
+		return -EIO;
+	return 0;
+}
+
 static inline int become(enum as_who who)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -322,19 +332,11 @@ static inline int become(enum as_who who)
 		    prctl(PR_SET_DUMPABLE, 1) ||
 		    unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS))
 			return -errno;
-		if (write_text("/proc/self/setgroups", "deny") ||
-		    write_text("/proc/self/uid_map", "0 65534 1") ||
-		    write_text("/proc/self/gid_map", "0 65534 1"))
-			return -EIO;
-		return 0;
+		return map_root("0 65534 1");
 	case AS_USERNS_ROOT:
 		if (unshare(CLONE_NEWUSER))
 			return -errno;
-		if (write_text("/proc/self/setgroups", "deny") ||
-		    write_text("/proc/self/uid_map", "0 0 1") ||
-		    write_text("/proc/self/gid_map", "0 0 1"))
-			return -EIO;
-		return 0;
+		return map_root("0 0 1");
 	case AS_NO_MAC_ADMIN:
 		if (syscall(__NR_capget, &hdr, data))
 			return -errno;
