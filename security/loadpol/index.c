@@ -348,7 +348,8 @@ static int index_lens(struct loadpol_index *ix, const struct posting *post,
 	u32 i;
 
 	for (i = 0; i < n; i++)
-		ix->max_len = max(ix->max_len, lens[i]);
+		if (lens[i] > ix->max_len)
+			ix->max_len = lens[i];
 	if (!n)
 		return 0;
 	ix->lens = loadpol_keep_array(BITS_TO_LONGS(ix->max_len + 1), sizeof(long),

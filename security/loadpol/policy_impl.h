@@ -17,7 +17,6 @@
 
 #ifdef __KERNEL__
 #include <linux/bitmap.h>
-#include <linux/minmax.h>
 #include <linux/stdarg.h>
 #else
 #include <stdarg.h>

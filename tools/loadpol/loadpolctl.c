@@ -392,11 +392,13 @@ static unsigned int check_builtin(const char *file, const struct loadpol_policy 
 			if (!loadpol_glob_match(r->name, builtin[j], true))
 				continue;
 			if (r->action == LOADPOL_DENY)
-				printf("%s:%u: warning: %s is built into the kernel (modules.builtin) and never loaded: this rule can never refuse it; to keep it from running, boot with initcall_blacklist=<its init function> or build it as a module\n",
-				       file, r->line, builtin[j]);
+				printf("%s:%u: warning: %s is built into the kernel %s\n",
+				       file, r->line, builtin[j],
+				       "(modules.builtin) and never loaded: this rule can never refuse it; to keep it from running, boot with initcall_blacklist=<its init function> or build it as a module");
 			else
-				printf("%s:%u: note: %s is built into the kernel (modules.builtin) and never loaded: this rule never applies to it\n",
-				       file, r->line, builtin[j]);
+				printf("%s:%u: note: %s is built into the kernel %s\n",
+				       file, r->line, builtin[j],
+				       "(modules.builtin) and never loaded: this rule never applies to it");
 			warnings++;
 			if (!r->name_literal)
 				break;
@@ -577,11 +579,11 @@ static int cmd_explain(int argc, char **argv)
 		       ev.origin_kernel ? "kernel" : "user", ev.path);
 		/* signed= is what the kernel's verification says: say what was assumed. */
 		if (m.has_sig && !ev.sig_ok)
-			printf("note: %s carries an appended signature; taken as signed=no (the kernel says signed=yes only if it verifies it against its keys: add --signed to explain that case)\n",
-			       module);
+			printf("note: %s carries an appended signature; %s\n", module,
+			       "taken as signed=no (the kernel says signed=yes only if it verifies it against its keys: add --signed to explain that case)");
 		else if (!m.has_sig && ev.sig_ok)
-			printf("note: %s carries no signature; taken as signed=yes because of --signed, which the kernel would never say of it\n",
-			       module);
+			printf("note: %s carries no signature; %s\n", module,
+			       "taken as signed=yes because of --signed, which the kernel would never say of it");
 	} else {
 		printf("request: request=%s\n", ev.request);
 	}
@@ -786,8 +788,8 @@ static void explain_refusal(int err, const char *what)
 		break;
 	case EPERM:
 		if (is_locked())
-			warnx_("%s: refused: the policy is locked until reboot; only the locked policy with deny rules added in front of it is accepted (loadpolctl tighten)",
-			       what);
+			warnx_("%s: refused: the policy is locked until reboot; %s", what,
+			       "only the locked policy with deny rules added in front of it is accepted (loadpolctl tighten)");
 		else
 			warnx_("%s: refused: needs CAP_MAC_ADMIN in the initial user namespace",
 			       what);

@@ -70,9 +70,11 @@ static char *make_policy(enum kind kind, u32 n, size_t *len)
 			at += sprintf(t + at, "allow name=mod_%06u_[abx]*\n", i);
 			break;
 		case REQUESTER:
-			at += sprintf(t + at, i & 1 ?
-				      "allow request=req_%06u userns=nested privileged=no uid=1000-1999\n" :
-				      "deny request=req_%06u privileged=no\n", i);
+			if (i & 1)
+				at += sprintf(t + at, "allow request=req_%06u %s\n", i,
+					      "userns=nested privileged=no uid=1000-1999");
+			else
+				at += sprintf(t + at, "deny request=req_%06u privileged=no\n", i);
 			break;
 		}
 	}

@@ -34,9 +34,6 @@ typedef unsigned long long u64;
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 #define BIT(n) (1U << (n))
-#ifndef max
-#define max(a, b) ((a) > (b) ? (a) : (b))
-#endif
 #define BITS_PER_LONG (8 * sizeof(long))
 #define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 
