@@ -342,12 +342,22 @@ static int parse_file(const char *path, struct loadpol_policy **p)
 
 static const char *const check_help =
 	"usage: loadpolctl check FILE [--builtin MODULES.BUILTIN]\n"
+	"       loadpolctl check FILE --kernel VERSION [--root DIR]\n"
 	"\n"
 	"Parse FILE (- for standard input) as the kernel would.  On an error,\n"
 	"print FILE:LINE: reason and exit 1; else print a summary and exit 0.\n"
 	"With --builtin (a kernel's modules.builtin, as in /lib/modules/VERSION/),\n"
 	"warn about rules naming modules built into that kernel: they never load,\n"
-	"so no rule can refuse them.\n";
+	"so no rule can refuse them.\n"
+	"With --kernel, check FILE against that kernel's modules, under\n"
+	"DIR/lib/modules/VERSION (DIR: /): its modules.dep, modules.softdep,\n"
+	"modules.weakdep and modules.builtin, and each module's name and digest.\n"
+	"Reports allowed modules with a refused dependency (exit 5: the kernel may\n"
+	"not boot), and rules that match no module of that kernel (renamed or\n"
+	"removed), SHA-256 pins of no module, rules for built-in modules\n"
+	"(exit 4).  A module counts as allowed when the policy lets it load as\n"
+	"a user's or as the kernel's modprobe, taken as signed if it carries a\n"
+	"signature.\n";
 
 /* The names of modules.builtin ("kernel/fs/ext4/ext4.ko"), '-' read as '_'. */
 static char **read_builtin(const char *path, size_t *nr)
@@ -407,15 +417,255 @@ static unsigned int check_builtin(const char *file, const struct loadpol_policy 
 	return warnings;
 }
 
+/* A module of a kernel's tree, with what its modules.* files say of it. */
+struct kmodule {
+	struct module_info info;
+	char file[64];		/* the name modules.dep knows it by */
+	char **deps;		/* file names of what it needs first */
+	size_t nr_deps;
+	bool has_digest;
+	bool allowed;
+};
+
+static struct kmodule *kmods;
+static size_t nr_kmods;
+
+/* "kernel/fs/ext4/ext4.ko.xz" -> "ext4", '-' read as '_'. */
+static void file_to_name(const char *path, char *name, size_t size)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	snprintf(name, size, "%.*s", (int)strcspn(base, "."), base);
+	normalise(name);
+}
+
+static struct kmodule *kmod_find(const char *name)
+{
+	char n[64];
+	size_t i;
+
+	snprintf(n, sizeof(n), "%s", name);
+	normalise(n);
+	for (i = 0; i < nr_kmods; i++)
+		if (!strcmp(kmods[i].file, n))
+			return &kmods[i];
+	return NULL;
+}
+
+static void kmod_add_dep(struct kmodule *m, const char *dep)
+{
+	char **deps = realloc(m->deps, (m->nr_deps + 1) * sizeof(*deps));
+	char name[64];
+
+	if (!deps)
+		return;
+	m->deps = deps;
+	file_to_name(dep, name, sizeof(name));
+	m->deps[m->nr_deps] = strdup(name);
+	if (m->deps[m->nr_deps])
+		m->nr_deps++;
+}
+
+/* modules.dep: "kernel/a.ko.xz: kernel/b.ko.xz kernel/c.ko.xz". */
+static int read_modules_dep(const char *dir)
+{
+	char path[4096 + 16384 + 16], line[16384];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/modules.dep", dir);
+	f = fopen(path, "re");
+	if (!f) {
+		warnx_("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':'), *tok, *save = NULL;
+		struct kmodule *m;
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		m = realloc(kmods, (nr_kmods + 1) * sizeof(*kmods));
+		if (!m)
+			break;
+		kmods = m;
+		m = &kmods[nr_kmods++];
+		memset(m, 0, sizeof(*m));
+		file_to_name(line, m->file, sizeof(m->file));
+		snprintf(path, sizeof(path), "%s/%s", dir, line);
+		m->has_digest = !inspect_module(path, &m->info);
+		if (!m->has_digest)
+			warnx_("%s: skipped: cannot read it as a module", path);
+		for (tok = strtok_r(colon + 1, " \t\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\n", &save))
+			kmod_add_dep(m, tok);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* modules.softdep ("softdep a pre: b c post: d") and modules.weakdep
+ * ("weakdep a b"): soft dependencies load with the module, so a refused
+ * one breaks it too.
+ */
+static void read_soft_deps(const char *dir, const char *file)
+{
+	char path[4096 + 64], line[16384];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *tok, *save = NULL;
+		struct kmodule *m;
+
+		tok = strtok_r(line, " \t\n", &save);
+		if (!tok || (strcmp(tok, "softdep") && strcmp(tok, "weakdep")))
+			continue;
+		tok = strtok_r(NULL, " \t\n", &save);
+		m = tok ? kmod_find(tok) : NULL;
+		if (!m)
+			continue;
+		while ((tok = strtok_r(NULL, " \t\n", &save)))
+			if (strcmp(tok, "pre:") && strcmp(tok, "post:"))
+				kmod_add_dep(m, tok);
+	}
+	fclose(f);
+}
+
+/* Whether a module may load: as a user's or as the kernel's modprobe. */
+static bool kmod_allowed(const struct loadpol_policy *p, const struct kmodule *m)
+{
+	struct loadpol_event ev = {
+		.kind = LOADPOL_EV_LOAD,
+		.name = m->info.name,
+		.sha256 = m->info.digest,
+		.sig_ok = m->info.has_sig,
+	};
+	struct loadpol_decision d;
+	int origin;
+
+	for (origin = 0; origin < 2; origin++) {
+		ev.origin_kernel = origin;
+		loadpol_decide(p, &ev, &d);
+		if (d.action != LOADPOL_DENY || p->mode == LOADPOL_PERMISSIVE)
+			return true;
+	}
+	return false;
+}
+
+/* Rules that match no module of the kernel (nor a built-in one). */
+static unsigned int check_stale(const char *file, const char *version,
+				const struct loadpol_policy *p,
+				char **builtin, size_t nr_builtin)
+{
+	unsigned int warnings = 0;
+	u32 i;
+	size_t j;
+
+	for (i = 0; i < p->nr_rules; i++) {
+		const struct loadpol_rule *r = &p->rules[i];
+		bool hit = false;
+		char rule[LOADPOL_MAX_LINE + 64];
+
+		if (!(r->keys & (BIT(LOADPOL_KEY_NAME) | BIT(LOADPOL_KEY_SHA256))))
+			continue;
+		for (j = 0; !hit && j < nr_kmods; j++) {
+			const struct kmodule *m = &kmods[j];
+
+			if ((r->keys & BIT(LOADPOL_KEY_SHA256)) &&
+			    !(m->has_digest &&
+			      !memcmp(r->sha256, m->info.digest, LOADPOL_DIGEST_SIZE)))
+				continue;
+			hit = !(r->keys & BIT(LOADPOL_KEY_NAME)) ||
+			      loadpol_glob_match(r->name, m->file, true);
+		}
+		for (j = 0; !hit && j < nr_builtin; j++)
+			hit = !(r->keys & BIT(LOADPOL_KEY_SHA256)) &&
+			      loadpol_glob_match(r->name, builtin[j], true);
+		if (hit)
+			continue;
+		loadpol_rule_print(r, rule, sizeof(rule));
+		printf("%s:%u: warning: no module of %s matches '%s' (%s)\n", file,
+		       r->line, version, rule,
+		       r->keys & BIT(LOADPOL_KEY_SHA256) ?
+		       "a pin of another build: regenerate it for this kernel" :
+		       "renamed or removed?");
+		warnings++;
+	}
+	return warnings;
+}
+
+/* Allowed modules whose dependencies the policy refuses. */
+static unsigned int check_deps(const char *version)
+{
+	unsigned int problems = 0;
+	size_t i, j;
+
+	for (i = 0; i < nr_kmods; i++) {
+		const struct kmodule *m = &kmods[i];
+
+		if (!m->allowed)
+			continue;
+		for (j = 0; j < m->nr_deps; j++) {
+			const struct kmodule *dep = kmod_find(m->deps[j]);
+
+			if (!dep || dep->allowed)
+				continue;
+			printf("error: %s: %s is allowed, but %s, which it needs, is refused\n",
+			       version, m->info.name,
+			       dep->info.name[0] ? dep->info.name : dep->file);
+			problems++;
+		}
+	}
+	return problems;
+}
+
+static int check_kernel(const char *file, const struct loadpol_policy *p,
+			const char *root, const char *version)
+{
+	char dir[4096], path[4200];
+	char **builtin;
+	size_t nr_builtin = 0, i, allowed = 0;
+	unsigned int warnings, problems;
+
+	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", root, version);
+	if (read_modules_dep(dir))
+		return 1;
+	read_soft_deps(dir, "modules.softdep");
+	read_soft_deps(dir, "modules.weakdep");
+	snprintf(path, sizeof(path), "%s/modules.builtin", dir);
+	builtin = read_builtin(path, &nr_builtin);
+	for (i = 0; i < nr_kmods; i++) {
+		kmods[i].allowed = kmods[i].has_digest && kmod_allowed(p, &kmods[i]);
+		allowed += kmods[i].allowed;
+	}
+	problems = check_deps(version);
+	warnings = check_stale(file, version, p, builtin, nr_builtin);
+	if (builtin)
+		warnings += check_builtin(file, p, builtin, nr_builtin);
+	printf("%s: %s: %zu modules, %zu allowed, %zu built in; ", file, version,
+	       nr_kmods, allowed, nr_builtin);
+	printf("%u dependency problems, %u warnings\n", problems, warnings);
+	for (i = 0; i < nr_builtin; i++)
+		free(builtin[i]);
+	free(builtin);
+	return problems ? 5 : warnings ? 4 : 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "builtin", required_argument, NULL, 'b' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	struct loadpol_policy *p = NULL;
-	const char *builtin_file = NULL;
+	const char *builtin_file = NULL, *version = NULL, *root = "";
 	char **builtin = NULL;
 	size_t nr_builtin = 0, j;
 	unsigned int warnings = 0;
@@ -425,6 +675,12 @@ static int cmd_check(int argc, char **argv)
 		switch (c) {
 		case 'b':
 			builtin_file = optarg;
+			break;
+		case 'k':
+			version = optarg;
+			break;
+		case 'r':
+			root = optarg;
 			break;
 		case 'h':
 			fputs(check_help, stdout);
@@ -447,6 +703,11 @@ static int cmd_check(int argc, char **argv)
 	}
 	if (parse_file(argv[optind], &p))
 		return 1;
+	if (version) {
+		c = check_kernel(argv[optind], p, root, version);
+		loadpol_policy_free(p);
+		return c;
+	}
 	if (builtin)
 		warnings = check_builtin(argv[optind], p, builtin, nr_builtin);
 	printf("%s: ok: %u rules, mode %s, default %s", argv[optind], p->nr_rules,

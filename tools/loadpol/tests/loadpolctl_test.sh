@@ -18,7 +18,7 @@ ok() {
 		failed=$((failed + 1))
 	fi
 }
-echo "1..19"
+echo "1..21"
 
 printf 'default deny\nallow name=a\n' >"$T/good"
 out=$("$L" check "$T/good")
@@ -107,4 +107,31 @@ out=$("$L" check "$T/bi" --builtin "$T/modules.builtin")
 	! echo "$out" | grep -q ":4: " &&
 	echo "$out" | grep -q "; 2 warnings (2 built-in modules)$"
 ok $? "check --builtin names rules for built-in modules, and what to do"
+# check --kernel: a kernel's tree (modules.dep, softdep, builtin) against a policy.
+d=$T/root/lib/modules/9.9
+mkdir -p "$d/extra" "$d/kernel/x"
+cp "$M/loadpol_test_a.ko" "$M/loadpol_test_fs.ko" "$d/extra/"
+cp "$M/loadpol_test_b.ko" "$d/kernel/x/"
+printf '%s\n' 'extra/loadpol_test_a.ko: kernel/x/loadpol_test_b.ko' \
+	'kernel/x/loadpol_test_b.ko:' 'extra/loadpol_test_fs.ko:' >"$d/modules.dep"
+echo 'softdep loadpol_test_b pre: loadpol_test_fs' >"$d/modules.softdep"
+echo 'kernel/fs/ext4/ext4.ko' >"$d/modules.builtin"
+printf 'default deny\nallow name=loadpol_test_a\nallow name=gone\nallow sha256=%064d\n' 0 \
+	>"$T/upgrade"
+out=$("$L" check "$T/upgrade" --kernel 9.9 --root "$T/root")
+rc=$?
+dep="loadpol_test_a is allowed, but loadpol_test_b, which it needs, is refused"
+stale="warning: no module of 9.9 matches"
+[ $rc -eq 5 ] && echo "$out" | grep -qx "error: 9.9: $dep" &&
+	echo "$out" | grep -q "^$T/upgrade:3: $stale 'allow name=gone'" &&
+	echo "$out" | grep -q "^$T/upgrade:4: $stale 'allow sha256=0000" &&
+	echo "$out" | grep -q "3 modules, 1 allowed, 1 built in; 1 dependency problems, 2 warnings$"
+ok $? "check --kernel: a refused dependency (exit 5), a renamed module, a stale pin"
+printf 'default deny\nallow name=loadpol_test_a\nallow name=loadpol_test_b\n' >"$T/upgrade2"
+out=$("$L" check "$T/upgrade2" --kernel 9.9 --root "$T/root")
+rc=$?
+printf 'default deny\nallow name=loadpol_test_*\n' >"$T/upgrade3"
+[ $rc -eq 5 ] && echo "$out" | grep -q "loadpol_test_b is allowed, but loadpol_test_fs, which" &&
+	"$L" check "$T/upgrade3" --kernel 9.9 --root "$T/root" >/dev/null
+ok $? "check --kernel: soft dependencies count; a policy allowing all needed exits 0"
 exit $failed
