@@ -151,7 +151,12 @@ static int loadpol_module_load(const char *name, const char *modinfo_name,
 		event.userns_nested = task->req_userns_nested;
 		event.unprivileged = task->req_unprivileged;
 	} else {
-		loadpol_requester(current_cred(), &event);
+		/*
+		 * Any other loader passed may_init_module()'s
+		 * capable(CAP_SYS_MODULE): privileged, and so in the initial
+		 * user namespace.  Nothing to ask on the load path.
+		 */
+		event.uid = from_kuid(&init_user_ns, current_uid());
 	}
 
 	/*
