@@ -6,8 +6,8 @@
  * The first decision record of an event is always written.  The same
  * decision again (same event attributes, rule, action, mode, policy, and
  * the same user and command) within LOADPOL_REPEAT_WINDOW is counted
- * instead, and one record
- * with the count (lp_repeats=) follows when the window is over.  Distinct
+ * instead, and one record with the count (lp_repeats=) follows when the
+ * window is over, or when a newer decision needs the slot.  Distinct
  * events of users other than root are recorded up to LOADPOL_USER_BUDGET per
  * window; beyond that they are counted too (op=rate_limit lp_dropped=).
  * So no loop of an unprivileged user, requesting one module or endless
@@ -31,6 +31,14 @@
 #include "loadpol.h"
 
 #define LOADPOL_REPEAT_SLOTS	256
+/*
+ * Slots are looked up in sets of LOADPOL_REPEAT_WAYS: decisions that hash
+ * to the same set take different ways instead of evicting each other on
+ * every alternation (which would write each one as new, and drain the
+ * user's budget).
+ */
+#define LOADPOL_REPEAT_WAYS	4
+#define LOADPOL_REPEAT_SETS	(LOADPOL_REPEAT_SLOTS / LOADPOL_REPEAT_WAYS)
 #define LOADPOL_REPEAT_WINDOW	(LOADPOL_REPEAT_SECONDS * HZ)
 #define LOADPOL_USER_BUDGET	100
 
@@ -75,6 +83,45 @@ static u32 loadpol_repeat_key(const struct loadpol_event *event,
 	return h ?: 1;
 }
 
+/* Whether @way holds nothing that is still being counted. */
+static bool loadpol_repeat_free(const struct loadpol_repeat *way,
+				unsigned long now)
+{
+	return !way->key ||
+	       (!way->count &&
+		(way->epoch != loadpol_repeat_epoch ||
+		 !time_before(now, way->since + LOADPOL_REPEAT_WINDOW)));
+}
+
+/*
+ * The way of @key's set that counts it (*@hit), or else the one to take for
+ * it: a free one, or the oldest, whose count the caller writes.
+ */
+static struct loadpol_repeat *loadpol_repeat_slot(u32 key, unsigned long now,
+						  bool *hit)
+{
+	struct loadpol_repeat *set, *pick = NULL;
+	int i;
+
+	set = &loadpol_repeats[(key % LOADPOL_REPEAT_SETS) * LOADPOL_REPEAT_WAYS];
+	*hit = false;
+	for (i = 0; i < LOADPOL_REPEAT_WAYS; i++) {
+		struct loadpol_repeat *way = &set[i];
+
+		if (way->key == key && way->epoch == loadpol_repeat_epoch &&
+		    time_before(now, way->since + LOADPOL_REPEAT_WINDOW)) {
+			*hit = true;
+			return way;
+		}
+		if (loadpol_repeat_free(way, now))
+			pick = way;
+		else if (!pick || (!loadpol_repeat_free(pick, now) &&
+				   time_before(way->since, pick->since)))
+			pick = way;
+	}
+	return pick;
+}
+
 /**
  * loadpol_repeat_suppress() - whether a decision record repeats one
  *	written already, or is over the user's budget
@@ -97,13 +144,12 @@ bool loadpol_repeat_suppress(const struct loadpol_event *event,
 	u32 key = loadpol_repeat_key(event, decision, mode, flaw, uid);
 	struct loadpol_repeat evicted = {}, *slot;
 	unsigned long now = jiffies;
+	bool suppress = true, hit;
 	const char *subject;
-	bool suppress = true;
 
 	spin_lock(&loadpol_repeat_lock);
-	slot = &loadpol_repeats[key % LOADPOL_REPEAT_SLOTS];
-	if (slot->key == key && slot->epoch == loadpol_repeat_epoch &&
-	    time_before(now, slot->since + LOADPOL_REPEAT_WINDOW)) {
+	slot = loadpol_repeat_slot(key, now, &hit);
+	if (hit) {
 		slot->count++;
 		goto out;
 	}
