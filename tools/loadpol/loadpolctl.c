@@ -870,13 +870,248 @@ static int cmd_explain(int argc, char **argv)
 /* --- generate ------------------------------------------------------------- */
 
 static const char *const generate_help =
-	"usage: loadpolctl generate [--hash] [--from-loaded] [DIR]\n"
+	"usage: loadpolctl generate [--hash] [--from-loaded] [--from-audit FILE] [DIR]\n"
 	"\n"
 	"Print a policy allowing every module under DIR (default\n"
 	"/lib/modules/$(uname -r); .ko, .ko.xz, .ko.zst, .ko.gz, recursively),\n"
-	"or with --from-loaded only those now loaded (/proc/modules), by name or,\n"
-	"with --hash, pinned by the SHA-256 the kernel computes.  Everything else\n"
-	"is denied.  The output is sorted, the same for the same modules.\n";
+	"or only those now loaded (--from-loaded, /proc/modules), or only those\n"
+	"loaded and the module requests made while the records in FILE were\n"
+	"written (--from-audit; both: either), by name or, with --hash, pinned by\n"
+	"the SHA-256 the kernel computes.  Everything else is denied.  The output\n"
+	"is sorted, the same for the same modules.\n"
+	"\n"
+	"FILE (- for standard input) holds loadpol's decision records as auditd's\n"
+	"log, ausearch --raw or -i, or loadpolctl watch (text or --json) writes\n"
+	"them: a learning boot's, under \"mode permissive\" and \"default audit\".\n"
+	"Loads and requests the kernel refused are left out (they did not\n"
+	"happen), and so are records of repeats.  A comment on each rule says\n"
+	"where it came from.  Records some users' decisions were not written for\n"
+	"(op=rate_limit) make a warning: the policy may miss what they did.\n";
+
+/* What a learning boot's records show was loaded or requested. */
+struct learned {
+	char what[256];
+	bool request;
+	bool has_digest;
+	bool pinned;		/* a rule was written for it */
+	u8 digest[LOADPOL_DIGEST_SIZE];
+	char where[192];	/* FILE:LINE and who, for the rule's comment */
+};
+
+static struct learned *learned;
+static size_t nr_learned;
+
+static const char *field(const char *rec, const char *key, char *buf, size_t size);
+
+static struct learned *learned_find(bool request, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < nr_learned; i++)
+		if (learned[i].request == request && !strcmp(learned[i].what, what))
+			return &learned[i];
+	return NULL;
+}
+
+/* The value of "key":"value" in a line loadpolctl watch --json wrote. */
+static const char *json_field(const char *line, const char *key, char *buf, size_t size)
+{
+	char needle[80];
+	const char *v;
+	size_t n = 0;
+
+	snprintf(needle, sizeof(needle), "\"%s\":\"", key);
+	v = strstr(line, needle);
+	if (!v)
+		return NULL;
+	for (v += strlen(needle); *v && *v != '"' && n < size - 1; v++) {
+		if (*v == '\\' && v[1] == 'u' && strlen(v) >= 6) {
+			buf[n++] = strtol((char[]){ v[4], v[5], '\0' }, NULL, 16);
+			v += 5;
+		} else {
+			if (*v == '\\' && v[1])
+				v++;
+			buf[n++] = *v;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* A field of a record, in whichever form the line has. */
+static const char *rec_field(const char *line, bool json, const char *key,
+			     char *buf, size_t size)
+{
+	return json ? json_field(line, key, buf, size) : field(line, key, buf, size);
+}
+
+/* The name or request string after @marker in a watch text line. */
+static const char *text_subject(const char *line, const char *marker, char *buf,
+				size_t size)
+{
+	const char *v = strstr(line, marker);
+	size_t n;
+
+	if (!v)
+		return NULL;
+	v += strlen(marker);
+	n = strcspn(v, ", ");
+	if (!n || n >= size)
+		return NULL;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int parse_digest(const char *hexstr, u8 *digest)
+{
+	int i;
+
+	if (strlen(hexstr) != 2 * LOADPOL_DIGEST_SIZE ||
+	    strspn(hexstr, "0123456789abcdef") != 2 * LOADPOL_DIGEST_SIZE)
+		return -EINVAL;
+	for (i = 0; i < LOADPOL_DIGEST_SIZE; i++)
+		if (sscanf(hexstr + 2 * i, "%2hhx", &digest[i]) != 1)
+			return -EINVAL;
+	return 0;
+}
+
+static void learn(bool request, const char *what, const char *digest,
+		  const char *where)
+{
+	struct learned *l;
+
+	if (!request)
+		normalise((char *)what);
+	l = learned_find(request, what);
+	if (!l) {
+		l = realloc(learned, (nr_learned + 1) * sizeof(*learned));
+		if (!l)
+			return;
+		learned = l;
+		l = &learned[nr_learned++];
+		memset(l, 0, sizeof(*l));
+		l->request = request;
+		snprintf(l->what, sizeof(l->what), "%s", what);
+		snprintf(l->where, sizeof(l->where), "%s", where);
+	}
+	if (digest && !l->has_digest && !parse_digest(digest, l->digest))
+		l->has_digest = true;
+}
+
+/* Counts of what a records file held beside what was learned. */
+struct learn_counts {
+	unsigned long records, refused, repeats, dropped;
+};
+
+/*
+ * One line of @file: a decision record in auditd's, ausearch's or
+ * loadpolctl watch's form; anything else is skipped.
+ */
+static void learn_line(const char *line, const char *file, unsigned long nr,
+		       struct learn_counts *c)
+{
+	bool json = line[0] == '{', request, text = false;
+	char op[32], what[256], buf[128], who[64], where[192];
+	const char *type = strstr(line, "type=");
+
+	/* auditd and ausearch: records of other types are not ours. */
+	if (json ? !strstr(line, "\"type\":1460,") :
+	    type && !strstr(line, "[1460]") && strncmp(type, "type=1460 ", 10))
+		return;
+	if (rec_field(line, json, "op", op, sizeof(op))) {
+		if (!strcmp(op, "rate_limit")) {
+			if (rec_field(line, json, "lp_dropped", buf, sizeof(buf)))
+				c->dropped += strtoul(buf, NULL, 10);
+			return;
+		}
+		if (strcmp(op, "load") && strcmp(op, "request"))
+			return;
+		request = !strcmp(op, "request");
+		if (!rec_field(line, json, request ? "request" : "name", what,
+			       sizeof(what)))
+			return;
+	} else if (!type && !json && strstr(line, " more decisions of users")) {
+		/* watch: "N more decisions of users other than root not ..." */
+		const char *n = strchr(line, ' ');
+
+		c->dropped += n ? strtoul(n + 1, NULL, 10) : 0;
+		return;
+	} else if (!type && !json &&
+		   (text_subject(line, " load of ", what, sizeof(what)) ||
+		    text_subject(line, " request ", what, sizeof(what)))) {
+		request = !strstr(line, " load of ");
+		text = true;
+	} else {
+		return;
+	}
+	c->records++;
+	if (text ? !!strstr(line, " again ") :
+	    !!rec_field(line, json, "lp_repeats", buf, sizeof(buf))) {
+		c->repeats++;
+		return;
+	}
+	/* Refused while enforcing: it did not happen. */
+	if (text ? (!strncmp(strchr(line, ' ') ? strchr(line, ' ') + 1 : line,
+			     "DENY ", 5)) :
+	    (rec_field(line, json, "res", buf, sizeof(buf)) &&
+	     (!strcmp(buf, "0") || !strcmp(buf, "no")))) {
+		c->refused++;
+		return;
+	}
+	if (text) {
+		const char *by = strstr(line, ", by ");
+
+		snprintf(who, sizeof(who), "%.*s", by ? (int)strcspn(by + 5, " ") : 0,
+			 by ? by + 5 : "");
+	} else if (!rec_field(line, json, "comm", who, sizeof(who))) {
+		who[0] = '\0';
+	}
+	if (request || !(text ? text_subject(line, ", origin ", buf, sizeof(buf)) :
+			 rec_field(line, json, "origin", buf, sizeof(buf))))
+		buf[0] = '\0';
+	snprintf(where, sizeof(where), "%s:%lu%s%s%s%s", file, nr,
+		 who[0] ? " by " : "", who, buf[0] ? ", origin " : "", buf);
+	learn(request, what, request || text ? NULL :
+	      rec_field(line, json, "sha256", buf, sizeof(buf)), where);
+}
+
+/* Learn from every record of @file; -errno when it cannot be read. */
+static int learn_file(const char *file, struct learn_counts *c)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "re") : stdin;
+	unsigned long nr = 0;
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t len;
+
+	if (!f)
+		return -errno;
+	while ((len = getline(&line, &size, f)) > 0) {
+		if (line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		learn_line(line, file, ++nr, c);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	fprintf(stderr,
+		"%s: %s: %lu lines, %lu decision records: %zu modules and requests learned, %lu refused and %lu repeats left out\n",
+		prog, file, nr, c->records, nr_learned, c->refused, c->repeats);
+	if (c->dropped)
+		fprintf(stderr,
+			"%s: warning: %s says %lu decisions of users other than root were not recorded (op=rate_limit): the policy may miss what they loaded or requested; learn again, or add rules for them by hand\n",
+			prog, file, c->dropped);
+	return 0;
+}
+
+static int by_what(const void *a, const void *b)
+{
+	const struct learned *x = a, *y = b;
+
+	return x->request != y->request ? x->request - y->request :
+	       strcmp(x->what, y->what);
+}
 
 static struct module_info *found;
 static size_t nr_found, nr_files;
@@ -950,15 +1185,75 @@ static bool loaded(const char *name)
 	return strstr(list, needle);
 }
 
+/* A request string as a rule's value: glob characters made literal. */
+static bool request_value(const char *req, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *req; req++) {
+		bool meta = !!strchr("*?[", *req);
+
+		if (*req <= ' ' || *req == '#' || *req == '\\' || *req > '~' ||
+		    n + (meta ? 3 : 1) >= size)
+			return false;
+		if (meta) {
+			out[n++] = '[';
+			out[n++] = *req;
+			out[n++] = ']';
+		} else {
+			out[n++] = *req;
+		}
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/* Rules for what the records showed and the tree did not have. */
+static size_t print_learned(bool hash, const char *dir)
+{
+	char value[LOADPOL_MAX_LINE / 2], hexd[2 * LOADPOL_DIGEST_SIZE + 1];
+	size_t i, n = 0;
+
+	qsort(learned, nr_learned, sizeof(*learned), by_what);
+	for (i = 0; i < nr_learned; i++) {
+		const struct learned *l = &learned[i];
+
+		if (l->pinned)
+			continue;
+		if (l->request) {
+			if (request_value(l->what, value, sizeof(value))) {
+				printf("allow request=%s  # %s\n", value, l->where);
+				n++;
+			} else {
+				printf("# not made a rule: a request for '%s' (%s)\n",
+				       l->what, l->where);
+			}
+		} else if (hash && l->has_digest) {
+			hex(l->digest, hexd);
+			printf("allow sha256=%s  # %s, %s, not under %s\n", hexd,
+			       l->what, l->where, dir);
+			n++;
+		} else {
+			printf("allow name=%s  # %s%s%s\n", l->what, l->where,
+			       hash ? ": not under " : "", hash ? dir : "");
+			n++;
+		}
+	}
+	return n;
+}
+
 static int cmd_generate(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "hash", no_argument, NULL, 'H' },
 		{ "from-loaded", no_argument, NULL, 'l' },
+		{ "from-audit", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	bool hash = false, from_loaded = false;
+	const char *from_audit = NULL;
+	struct learn_counts counts = {};
 	char dir[512];
 	struct utsname u;
 	size_t i, n = 0;
@@ -971,6 +1266,9 @@ static int cmd_generate(int argc, char **argv)
 			break;
 		case 'l':
 			from_loaded = true;
+			break;
+		case 'a':
+			from_audit = optarg;
 			break;
 		case 'h':
 			fputs(generate_help, stdout);
@@ -990,33 +1288,59 @@ static int cmd_generate(int argc, char **argv)
 		uname(&u);
 		snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
 	}
+	if (from_audit) {
+		c = learn_file(from_audit, &counts);
+		if (c) {
+			warnx_("%s: %s", from_audit, strerror(-c));
+			return 1;
+		}
+	}
 	fprintf(stderr, "%s: reading the modules under %s\n", prog, dir);
 	if (nftw(dir, walk_one, 32, FTW_PHYS) || walk_err) {
 		warnx_("%s: %s", dir, strerror(walk_err ? -walk_err : errno));
-		return 1;
+		if (!from_audit || from_loaded)
+			return 1;
+		nr_found = 0;
 	}
 	for (i = 0; i < nr_found; i++)
 		normalise(found[i].name);
 	qsort(found, nr_found, sizeof(*found), by_name);
-	printf("# loadpol policy generated by loadpolctl generate%s%s: the modules %s%s\n",
+	printf("# loadpol policy generated by loadpolctl generate%s%s%s%s: ",
 	       hash ? " --hash" : "", from_loaded ? " --from-loaded" : "",
-	       from_loaded ? "loaded now, found under " : "under ", dir);
+	       from_audit ? " --from-audit " : "", from_audit ?: "");
+	printf("the modules %s%s%s%s%s%s\n",
+	       from_loaded ? "loaded now" : "", from_loaded && from_audit ? " or " : "",
+	       from_audit ? "loaded while the records were written" : "",
+	       from_loaded || from_audit ? ", found under " : "under ", dir,
+	       from_audit ? ", and the module requests made" : "");
 	printf("mode enforce\ndefault deny\n");
 	for (i = 0; i < nr_found; i++) {
 		const char *rel = found[i].path + strlen(dir);
+		struct learned *l = from_audit ? learned_find(false, found[i].name) : NULL;
+		bool now = from_loaded && loaded(found[i].name);
+		char why[256] = "";
 
-		if (from_loaded && !loaded(found[i].name))
+		if ((from_loaded || from_audit) && !now && !l)
 			continue;
+		if (l) {
+			l->pinned = true;
+			snprintf(why, sizeof(why), "%s", now ? "loaded now; " : "");
+			snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s", l->where);
+		} else if (from_audit) {
+			snprintf(why, sizeof(why), "loaded now");
+		}
 		if (hash) {
-			printf("allow sha256=%s  # %s %s\n", found[i].hex, found[i].name,
-			       *rel == '/' ? rel + 1 : rel);
+			printf("allow sha256=%s  # %s %s%s%s\n", found[i].hex, found[i].name,
+			       *rel == '/' ? rel + 1 : rel, why[0] ? "; " : "", why);
 		} else {
 			if (i && !strcmp(found[i].name, found[i - 1].name))
 				continue;
-			printf("allow name=%s\n", found[i].name);
+			printf("allow name=%s%s%s\n", found[i].name, why[0] ? "  # " : "", why);
 		}
 		n++;
 	}
+	if (from_audit)
+		n += print_learned(hash, dir);
 	fprintf(stderr, "%s: %zu modules read, %zu rules written\n", prog, nr_found, n);
 	return 0;
 }
