@@ -31,14 +31,15 @@ bool loadpol_enabled __ro_after_init;
 static const char *const loadpol_boot_defaults[] = {
 	[LOADPOL_ALLOW] = "allow",
 	[LOADPOL_DENY] = "deny",
+	[LOADPOL_AUDIT] = "audit",
 };
 
 /**
  * loadpol_parse_boot_default() - parse the value of loadpol.default=
- * @val: "allow" or "deny", a trailing newline allowed
+ * @val: "allow", "deny" or "audit", a trailing newline allowed
  * @action: where to store the action parsed
  *
- * Return: 0 on success, -EINVAL if @val is neither; @action is left
+ * Return: 0 on success, -EINVAL if @val is none of them; @action is left
  * untouched on error.
  */
 int loadpol_parse_boot_default(const char *val, enum loadpol_action *action)
@@ -62,7 +63,7 @@ static int loadpol_param_set_default(const char *val,
 
 	err = loadpol_parse_boot_default(val, &action);
 	if (err) {
-		pr_err("loadpol.default=%s: expected allow or deny\n", val);
+		pr_err("loadpol.default=%s: expected allow, deny or audit\n", val);
 		return err;
 	}
 	*(enum loadpol_action *)kp->arg = action;
@@ -81,7 +82,8 @@ static const struct kernel_param_ops loadpol_default_ops = {
 };
 
 module_param_cb(default, &loadpol_default_ops, &loadpol_boot_default, 0444);
-MODULE_PARM_DESC(default, "Action before a policy is loaded: allow or deny");
+MODULE_PARM_DESC(default,
+		 "Action before a policy is loaded: allow, deny or audit");
 
 /*
  * Decide an event with the live policy, or the boot default without one.
@@ -359,7 +361,9 @@ static int __init loadpol_init(void)
 			   &loadpol_lsmid);
 	loadpol_enabled = true;
 	pr_info("ready; before a policy is loaded, modules are %s\n",
-		loadpol_boot_default == LOADPOL_ALLOW ? "allowed" : "denied");
+		loadpol_boot_default == LOADPOL_DENY ? "denied" :
+		loadpol_boot_default == LOADPOL_AUDIT ? "allowed and recorded" :
+		"allowed");
 	loadpol_init_state();
 	return 0;
 }

@@ -25,7 +25,10 @@ static const struct action_case action_cases[] = {
 	{ "denyx", -EINVAL },
 	{ "den", -EINVAL },
 	{ " deny", -EINVAL },
-	{ "audit", -EINVAL },
+	{ "audit", 0, LOADPOL_AUDIT },
+	{ "audit\n", 0, LOADPOL_AUDIT },
+	{ "Audit", -EINVAL },
+	{ "record", -EINVAL },
 	{ "1", -EINVAL },
 	{ NULL, -EINVAL },
 };
@@ -55,7 +58,7 @@ static void action_name_round_trip_test(struct kunit *test)
 {
 	enum loadpol_action a, back;
 
-	for (a = LOADPOL_ALLOW; a <= LOADPOL_DENY; a++) {
+	for (a = LOADPOL_ALLOW; a <= LOADPOL_AUDIT; a++) {
 		KUNIT_ASSERT_EQ(test,
 				loadpol_parse_boot_default(loadpol_action_name(a),
 							   &back), 0);

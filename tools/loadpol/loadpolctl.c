@@ -1098,6 +1098,10 @@ static int learn_file(const char *file, struct learn_counts *c)
 	fprintf(stderr,
 		"%s: %s: %lu lines, %lu decision records: %zu modules and requests learned, %lu refused and %lu repeats left out\n",
 		prog, file, nr, c->records, nr_learned, c->refused, c->repeats);
+	if (!c->records)
+		fprintf(stderr,
+			"%s: warning: %s holds no loadpol decision record: the policy allows nothing it did not find otherwise; was it written by a learning boot (loadpol.default=audit, a policy of \"mode permissive\" and \"default audit\")?\n",
+			prog, file);
 	if (c->dropped)
 		fprintf(stderr,
 			"%s: warning: %s says %lu decisions of users other than root were not recorded (op=rate_limit): the policy may miss what they loaded or requested; learn again, or add rules for them by hand\n",
@@ -1346,6 +1350,16 @@ static int cmd_generate(int argc, char **argv)
 }
 
 /* --- load, lock, status --------------------------------------------------- */
+
+/* What loadpol.default=VALUE does to every event. */
+static const char *boot_default_meaning(const void *value)
+{
+	if (!strcmp(value, "deny"))
+		return "denied";
+	if (!strcmp(value, "audit"))
+		return "allowed and recorded";
+	return "allowed";
+}
 
 static bool is_locked(void)
 {
@@ -1608,8 +1622,8 @@ static int cmd_status(int argc, char **argv)
 		err = read_all(DEFAULT_PARAM, &buf, &len);
 		if (!err)
 			chomp(buf, len);
-		printf("policy: none loaded; every module event is %s (loadpol.default)\n",
-		       err ? "?" : (char *)buf);
+		printf("policy: none loaded; every module event is %s (loadpol.default=%s)\n",
+		       err ? "?" : boot_default_meaning(buf), err ? "?" : (char *)buf);
 		if (!err)
 			free(buf);
 	} else {

@@ -18,7 +18,7 @@ ok() {
 		failed=$((failed + 1))
 	fi
 }
-echo "1..24"
+echo "1..25"
 
 printf 'default deny\nallow name=a\n' >"$T/good"
 out=$("$L" check "$T/good")
@@ -142,6 +142,12 @@ ok $? "generate --from-audit leaves out refusals and repeats, and warns of unrec
 	grep -q "^allow sha256=$b  # loadpol_test_b " "$T/learned-hash" &&
 	! grep -q "^allow name=" "$T/learned-hash"
 ok $? "generate --hash --from-audit pins the learned modules by the digests of the tree's files"
+printf 'type=SYSCALL msg=audit(1.0:1): syscall=2\nnot a record\n' >"$T/other.log"
+"$L" generate --from-audit "$T/other.log" "$T/tree" >"$T/learned-none" 2>"$T/learn-none.err"
+rc=$?
+[ $rc -eq 0 ] && grep -q "warning: .*other.log holds no loadpol decision record" "$T/learn-none.err" &&
+	! grep -q "^allow " "$T/learned-none"
+ok $? "generate --from-audit of a file without loadpol's records warns, and allows nothing"
 # check --kernel: a kernel's tree (modules.dep, softdep, builtin) against a policy.
 d=$T/root/lib/modules/9.9
 mkdir -p "$d/extra" "$d/kernel/x"

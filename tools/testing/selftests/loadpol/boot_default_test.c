@@ -4,8 +4,10 @@
  *
  * With loadpol.default=allow (the default) every load and every module
  * request goes ahead; with loadpol.default=deny every one is refused with
- * EPERM.  The harness boots the kernel both ways and runs this test in each;
- * the test reads the setting from /sys/module/loadpol/parameters/default.
+ * EPERM; with loadpol.default=audit every one goes ahead and is recorded
+ * (what a learning boot needs from the initramfs's first loads on).  The
+ * harness boots the kernel each way and runs this test in each; the test
+ * reads the setting from /sys/module/loadpol/parameters/default.
  *
  * Copyright (C) 2026 The loadpol developers
  */
@@ -14,12 +16,14 @@
 #include <sys/mount.h>
 
 #include "../kselftest_harness.h"
+#include "audit.h"
 #include "common.h"
 
 #define MODPROBE_SYSCTL "/proc/sys/kernel/modprobe"
 #define MODPROBE_LOG "/tmp/loadpol-modprobe.log"
 #define MODPROBE_WRAPPER "/tmp/loadpol-modprobe"
 #define MOUNT_POINT "/tmp/loadpol-mnt"
+#define WAIT_MS 1000
 
 TEST(lsm_is_listed)
 {
@@ -34,6 +38,7 @@ TEST(lsm_is_listed)
 
 FIXTURE(boot_default) {
 	bool deny;
+	int audit;		/* the audit socket with loadpol.default=audit */
 	char modprobe[256];
 };
 
@@ -43,9 +48,17 @@ FIXTURE_SETUP(boot_default)
 
 	ASSERT_EQ(0, read_text("/sys/module/loadpol/parameters/default",
 			       value, sizeof(value)));
-	ASSERT_TRUE(!strcmp(value, "allow") || !strcmp(value, "deny"))
+	ASSERT_TRUE(!strcmp(value, "allow") || !strcmp(value, "deny") ||
+		    !strcmp(value, "audit"))
 		TH_LOG("unexpected loadpol.default: %s", value);
 	self->deny = !strcmp(value, "deny");
+	self->audit = -1;
+	if (!strcmp(value, "audit")) {
+		self->audit = audit_open();
+		ASSERT_LE(0, self->audit)
+			TH_LOG("cannot become the audit daemon: %s",
+			       strerror(-self->audit));
+	}
 	ASSERT_EQ(0, read_text(MODPROBE_SYSCTL, self->modprobe,
 			       sizeof(self->modprobe)));
 	TH_LOG("loadpol.default=%s", value);
@@ -58,7 +71,24 @@ FIXTURE_TEARDOWN(boot_default)
 	unload("loadpol_test_b");
 	unload("loadpol_test_fs");
 	write_text(MODPROBE_SYSCTL, self->modprobe);
+	if (self->audit >= 0)
+		close(self->audit);
 }
+
+/*
+ * With loadpol.default=audit, the decision record of an event that went
+ * ahead: what a learning boot's policy is generated from.
+ */
+#define EXPECT_AUDITED(...) do {					\
+	const char *const _n[] = { __VA_ARGS__,				\
+		"lp_action=audit res=1", "lp_rule=default", NULL };	\
+	char _rec[AUDIT_TEXT_MAX];					\
+									\
+	if (self->audit >= 0)						\
+		EXPECT_EQ(0, audit_find(self->audit, 1460, _rec,	\
+					sizeof(_rec), WAIT_MS, _n))	\
+			TH_LOG("no allowed and recorded event with %s", _n[0]); \
+} while (0)
 
 /* Check a load's outcome, and unload the module if it loaded. */
 static void check_load(struct __test_metadata *_metadata, bool deny, int ret,
@@ -80,6 +110,7 @@ TEST_F(boot_default, finit_module)
 	ASSERT_FALSE(module_loaded("loadpol_test_a"));
 	check_load(_metadata, self->deny, load_file("loadpol_test_a.ko", "", 0),
 		   "loadpol_test_a");
+	EXPECT_AUDITED("op=load name=\"loadpol_test_a\"");
 }
 
 TEST_F(boot_default, init_module)
@@ -96,6 +127,7 @@ TEST_F(boot_default, finit_module_compressed)
 		   load_file(compressed_module(), "tag=7",
 			     MODULE_INIT_COMPRESSED_FILE),
 		   "loadpol_test_b");
+	EXPECT_AUDITED("op=load name=\"loadpol_test_b\"");
 }
 
 /*
@@ -132,6 +164,9 @@ TEST_F(boot_default, request_module_by_mount)
 		ASSERT_EQ(0, read_text(MODPROBE_LOG, log, sizeof(log)));
 		EXPECT_NE(NULL, strstr(log, "fs-loadpoltestfs")) TH_LOG("log: %s", log);
 		EXPECT_TRUE(module_loaded("loadpol_test_fs"));
+		EXPECT_AUDITED("op=request", "request=\"fs-loadpoltestfs\"");
+		/* origin=user: the wrapper's exec of modprobe ends the mark. */
+		EXPECT_AUDITED("op=load name=\"loadpol_test_fs\"");
 	}
 }
 
