@@ -20,7 +20,12 @@
 #include <linux/elf.h>
 #include <linux/netlink.h>
 #include <lzma.h>
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -725,18 +730,104 @@ static int cmd_check(int argc, char **argv)
 /* --- explain -------------------------------------------------------------- */
 
 static const char *const explain_help =
-	"usage: loadpolctl explain FILE MODULE.ko[.xz|.zst|.gz] [--signed] [--origin kernel|user]\n"
-	"                                                     [--path PATH] [--as WHO]\n"
+	"usage: loadpolctl explain FILE MODULE.ko[.xz|.zst|.gz] [--signed | --cert CERTS]\n"
+	"                          [--origin kernel|user] [--path PATH] [--as WHO]\n"
 	"       loadpolctl explain FILE --request STRING [--as WHO]\n"
 	"\n"
 	"Decide a load of MODULE (its real name and digest, read from the file)\n"
 	"or a kernel module request against the policy in FILE, with the kernel's\n"
 	"matcher, and say which rule decides.  A load is taken as unsigned, by a\n"
-	"user, from the module's own path, unless told otherwise.  The requester\n"
+	"user, from the module's own path, unless told otherwise.  With --cert,\n"
+	"signed= is whether the module's appended signature verifies against a\n"
+	"certificate in CERTS (PEM, one or more, or DER), as the kernel would with\n"
+	"those keys in its keyring.  The requester\n"
 	"(who asked: for a load by the kernel's modprobe, the task whose request\n"
 	"it serves) is root of the initial user namespace, privileged, unless\n"
 	"--as says otherwise: a comma-separated list of uid=N, userns=init|nested\n"
 	"and privileged=yes|no, e.g. --as uid=1000,privileged=no.\n";
+
+/*
+ * The certificates of FILE: PEM (one or more, as a keyring's export or a
+ * distribution's certificate file) or one DER certificate.
+ */
+static struct stack_st_X509 *read_certs(const char *path)
+{
+	struct stack_st_X509 *certs = sk_X509_new_null();
+	BIO *bio = BIO_new_file(path, "rb");
+	X509 *x;
+
+	if (!certs || !bio)
+		goto fail;
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
+		sk_X509_push(certs, x);
+	if (!sk_X509_num(certs)) {
+		BIO_free(bio);
+		bio = BIO_new_file(path, "rb");
+		x = bio ? d2i_X509_bio(bio, NULL) : NULL;
+		if (!x)
+			goto fail;
+		sk_X509_push(certs, x);
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	return certs;
+fail:
+	BIO_free(bio);
+	sk_X509_pop_free(certs, X509_free);
+	return NULL;
+}
+
+/*
+ * Whether the appended signature of the module at @path verifies against
+ * one of @certs, as the kernel checks it: a detached PKCS#7/CMS signature
+ * over the image before it, whose signer's certificate is taken as trusted
+ * (the kernel trusts its keyring's keys).  1 verifies, 0 does not (@why
+ * says why), -errno when the file cannot be read.
+ */
+static int verify_signature(const char *path, struct stack_st_X509 *certs,
+			    char *why, size_t size)
+{
+	static const char marker[] = "~Module signature appended~\n";
+	const size_t mlen = sizeof(marker) - 1, ilen = 12;
+	CMS_ContentInfo *cms = NULL;
+	BIO *sig = NULL, *data = NULL;
+	unsigned char *img, *info;
+	size_t len, sig_len;
+	int err = read_module(path, &img, &len), ok = 0;
+
+	if (err)
+		return err;
+	snprintf(why, size, "no appended signature");
+	if (len <= mlen + ilen || memcmp(img + len - mlen, marker, mlen))
+		goto out;
+	info = img + len - mlen - ilen;
+	sig_len = (size_t)info[8] << 24 | info[9] << 16 | info[10] << 8 | info[11];
+	snprintf(why, size, "a malformed signature trailer");
+	if (sig_len > len - mlen - ilen)
+		goto out;
+	snprintf(why, size, "not a PKCS#7 signature (id_type %u)", info[2]);
+	if (info[2] != 2)
+		goto out;
+	len -= mlen + ilen + sig_len;
+	sig = BIO_new_mem_buf(img + len, sig_len);
+	data = BIO_new_mem_buf(img, len);
+	cms = sig && data ? d2i_CMS_bio(sig, NULL) : NULL;
+	snprintf(why, size, "the signature does not parse as PKCS#7");
+	if (!cms)
+		goto out;
+	ok = CMS_verify(cms, certs, NULL, data, NULL,
+			CMS_BINARY | CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY) == 1;
+	if (!ok)
+		snprintf(why, size, "%s", ERR_reason_error_string(ERR_peek_last_error()) ?:
+			 "it does not verify");
+out:
+	ERR_clear_error();
+	CMS_ContentInfo_free(cms);
+	BIO_free(sig);
+	BIO_free(data);
+	free(img);
+	return ok;
+}
 
 /* --as uid=N,userns=init|nested,privileged=yes|no */
 static int parse_as(char *spec, struct loadpol_event *ev)
@@ -768,6 +859,7 @@ static int cmd_explain(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "request", required_argument, NULL, 'r' },
 		{ "signed", no_argument, NULL, 's' },
+		{ "cert", required_argument, NULL, 'c' },
 		{ "origin", required_argument, NULL, 'o' },
 		{ "path", required_argument, NULL, 'p' },
 		{ "as", required_argument, NULL, 'a' },
@@ -778,8 +870,8 @@ static int cmd_explain(int argc, char **argv)
 	struct loadpol_policy *p = NULL;
 	struct loadpol_decision d;
 	struct module_info m;
-	const char *module = NULL;
-	char rule[LOADPOL_MAX_LINE + 64];
+	const char *module = NULL, *cert = NULL;
+	char rule[LOADPOL_MAX_LINE + 64], why[128];
 	int c, err;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -790,6 +882,9 @@ static int cmd_explain(int argc, char **argv)
 			break;
 		case 's':
 			ev.sig_ok = true;
+			break;
+		case 'c':
+			cert = optarg;
 			break;
 		case 'o':
 			if (strcmp(optarg, "kernel") && strcmp(optarg, "user")) {
@@ -815,9 +910,9 @@ static int cmd_explain(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (ev.kind == LOADPOL_EV_LOAD && argc - optind == 2) {
+	if (ev.kind == LOADPOL_EV_LOAD && argc - optind == 2 && !(cert && ev.sig_ok)) {
 		module = argv[optind + 1];
-	} else if (!(ev.kind == LOADPOL_EV_REQUEST && argc - optind == 1)) {
+	} else if (!(ev.kind == LOADPOL_EV_REQUEST && argc - optind == 1 && !cert)) {
 		fputs(explain_help, stderr);
 		return 2;
 	}
@@ -831,6 +926,23 @@ static int cmd_explain(int argc, char **argv)
 			loadpol_policy_free(p);
 			return 1;
 		}
+		if (cert) {
+			struct stack_st_X509 *certs = read_certs(cert);
+
+			if (!certs) {
+				warnx_("%s: no X.509 certificate in it (PEM or DER)", cert);
+				loadpol_policy_free(p);
+				return 1;
+			}
+			err = verify_signature(module, certs, why, sizeof(why));
+			sk_X509_pop_free(certs, X509_free);
+			if (err < 0) {
+				warnx_("%s: %s", module, strerror(-err));
+				loadpol_policy_free(p);
+				return 1;
+			}
+			ev.sig_ok = err;
+		}
 		ev.name = m.name;
 		ev.sha256 = m.digest;
 		if (!ev.path)
@@ -839,9 +951,14 @@ static int cmd_explain(int argc, char **argv)
 		       module, m.name, m.hex, ev.sig_ok ? "yes" : "no",
 		       ev.origin_kernel ? "kernel" : "user", ev.path);
 		/* signed= is what the kernel's verification says: say what was assumed. */
-		if (m.has_sig && !ev.sig_ok)
+		if (cert && ev.sig_ok)
+			printf("note: %s's appended signature verifies against %s: %s\n", module,
+			       cert, "signed=yes, as the kernel says with that key in its keyring");
+		else if (cert)
+			printf("note: %s: signed=no (%s; checked against %s)\n", module, why, cert);
+		else if (m.has_sig && !ev.sig_ok)
 			printf("note: %s carries an appended signature; %s\n", module,
-			       "taken as signed=no (the kernel says signed=yes only if it verifies it against its keys: add --signed to explain that case)");
+			       "taken as signed=no (the kernel says signed=yes only if it verifies it against its keys: give them with --cert, or add --signed to explain that case)");
 		else if (!m.has_sig && ev.sig_ok)
 			printf("note: %s carries no signature; %s\n", module,
 			       "taken as signed=yes because of --signed, which the kernel would never say of it");

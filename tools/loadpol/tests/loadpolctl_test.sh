@@ -18,7 +18,7 @@ ok() {
 		failed=$((failed + 1))
 	fi
 }
-echo "1..25"
+echo "1..26"
 
 printf 'default deny\nallow name=a\n' >"$T/good"
 out=$("$L" check "$T/good")
@@ -148,6 +148,39 @@ rc=$?
 [ $rc -eq 0 ] && grep -q "warning: .*other.log holds no loadpol decision record" "$T/learn-none.err" &&
 	! grep -q "^allow " "$T/learned-none"
 ok $? "generate --from-audit of a file without loadpol's records warns, and allows nothing"
+# explain --cert: an appended signature checked as the kernel checks it.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" \
+	-subj /CN=loadpol-test -days 2 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/other.key" -out "$T/other.pem" \
+	-subj /CN=another -days 2 2>/dev/null
+sign() {	# sign IN OUT: the kernel's appended signature (sign-file's format)
+	openssl cms -sign -in "$1" -signer "$T/cert.pem" -inkey "$T/key.pem" -binary \
+		-noattr -nocerts -outform DER -md sha256 -keyid -out "$T/sig" &&
+	{ cat "$1" "$T/sig"; perl -e 'print pack("C8N", 0, 0, 2, 0, 0, 0, 0, 0, $ARGV[0])' \
+		"$(stat -c %s "$T/sig")"; printf '~Module signature appended~\n'; } >"$2"
+}
+sign "$M/loadpol_test_a.ko" "$T/signed.ko"
+cp "$T/signed.ko" "$T/tampered.ko"
+printf 'X' | dd of="$T/tampered.ko" bs=1 seek=200 conv=notrunc 2>/dev/null
+printf 'default deny\nallow signed=yes\n' >"$T/signed.policy"
+"$L" explain "$T/signed.policy" "$T/signed.ko" --cert "$T/cert.pem" >"$T/ex1" 2>&1
+r1=$?
+"$L" explain "$T/signed.policy" "$T/signed.ko" --cert "$T/other.pem" >"$T/ex2" 2>&1
+r2=$?
+"$L" explain "$T/signed.policy" "$T/tampered.ko" --cert "$T/cert.pem" >"$T/ex3" 2>&1
+r3=$?
+"$L" explain "$T/signed.policy" "$M/loadpol_test_a.ko" --cert "$T/cert.pem" >"$T/ex4" 2>&1
+r4=$?
+"$L" explain "$T/signed.policy" "$T/signed.ko" >"$T/ex5" 2>&1
+r5=$?
+sed 's/^/# /' "$T/ex1" "$T/ex2" "$T/ex3" "$T/ex4" "$T/ex5"
+[ $r1 -eq 0 ] && grep -q "signature verifies against $T/cert.pem: signed=yes" "$T/ex1" &&
+	grep -q "^allow: rule 1 " "$T/ex1" &&
+	[ $r2 -eq 3 ] && grep -q "signed=no (.*; checked against $T/other.pem)" "$T/ex2" &&
+	[ $r3 -eq 3 ] && grep -q "signed=no (.*; checked against $T/cert.pem)" "$T/ex3" &&
+	[ $r4 -eq 3 ] && grep -q "signed=no (no appended signature; checked against" "$T/ex4" &&
+	[ $r5 -eq 3 ] && grep -q "carries an appended signature; taken as signed=no" "$T/ex5"
+ok $? "explain --cert: signed=yes only for a signature that verifies against the certificate; otherwise it says why, and without --cert what it assumed"
 # check --kernel: a kernel's tree (modules.dep, softdep, builtin) against a policy.
 d=$T/root/lib/modules/9.9
 mkdir -p "$d/extra" "$d/kernel/x"
