@@ -987,10 +987,14 @@ static int cmd_explain(int argc, char **argv)
 /* --- generate ------------------------------------------------------------- */
 
 static const char *const generate_help =
-	"usage: loadpolctl generate [--hash] [--from-loaded] [--from-audit FILE] [DIR]\n"
+	"usage: loadpolctl generate [--hash] [--from-loaded] [--from-audit FILE]\n"
+	"                           [DIR | [--root ROOT] [--kernel VERSION | --all-kernels]]\n"
 	"\n"
 	"Print a policy allowing every module under DIR (default\n"
-	"/lib/modules/$(uname -r); .ko, .ko.xz, .ko.zst, .ko.gz, recursively),\n"
+	"ROOT/lib/modules/$(uname -r), or VERSION's modules with --kernel, or\n"
+	"every installed kernel's with --all-kernels, so that a policy pinned\n"
+	"with --hash still lets the previous kernel boot; ROOT is / unless\n"
+	"--root says otherwise; .ko, .ko.xz, .ko.zst, .ko.gz, recursively),\n"
 	"or only those now loaded (--from-loaded, /proc/modules), or only those\n"
 	"loaded and the module requests made while the records in FILE were\n"
 	"written (--from-audit; both: either), by name or, with --hash, pinned by\n"
@@ -1369,11 +1373,14 @@ static int cmd_generate(int argc, char **argv)
 		{ "hash", no_argument, NULL, 'H' },
 		{ "from-loaded", no_argument, NULL, 'l' },
 		{ "from-audit", required_argument, NULL, 'a' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "all-kernels", no_argument, NULL, 'A' },
+		{ "root", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	bool hash = false, from_loaded = false;
-	const char *from_audit = NULL;
+	bool hash = false, from_loaded = false, all = false;
+	const char *from_audit = NULL, *version = NULL, *root = "";
 	struct learn_counts counts = {};
 	char dir[512];
 	struct utsname u;
@@ -1391,6 +1398,15 @@ static int cmd_generate(int argc, char **argv)
 		case 'a':
 			from_audit = optarg;
 			break;
+		case 'k':
+			version = optarg;
+			break;
+		case 'A':
+			all = true;
+			break;
+		case 'R':
+			root = optarg;
+			break;
 		case 'h':
 			fputs(generate_help, stdout);
 			return 0;
@@ -1399,15 +1415,20 @@ static int cmd_generate(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (argc - optind > 1) {
+	if (argc - optind > 1 || (argc - optind == 1 && (version || all || *root)) ||
+	    (version && all) || (version && strchr(version, '/'))) {
 		fputs(generate_help, stderr);
 		return 2;
 	}
 	if (argc - optind == 1) {
 		snprintf(dir, sizeof(dir), "%s", argv[optind]);
+	} else if (all) {
+		snprintf(dir, sizeof(dir), "%s/lib/modules", root);
+	} else if (version) {
+		snprintf(dir, sizeof(dir), "%s/lib/modules/%s", root, version);
 	} else {
 		uname(&u);
-		snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
+		snprintf(dir, sizeof(dir), "%s/lib/modules/%s", root, u.release);
 	}
 	if (from_audit) {
 		c = learn_file(from_audit, &counts);

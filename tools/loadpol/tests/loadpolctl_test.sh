@@ -18,7 +18,7 @@ ok() {
 		failed=$((failed + 1))
 	fi
 }
-echo "1..26"
+echo "1..27"
 
 printf 'default deny\nallow name=a\n' >"$T/good"
 out=$("$L" check "$T/good")
@@ -208,4 +208,20 @@ printf 'default deny\nallow name=loadpol_test_*\n' >"$T/upgrade3"
 [ $rc -eq 5 ] && echo "$out" | grep -q "loadpol_test_b is allowed, but loadpol_test_fs, which" &&
 	"$L" check "$T/upgrade3" --kernel 9.9 --root "$T/root" >/dev/null
 ok $? "check --kernel: soft dependencies count; a policy allowing all needed exits 0"
+# generate --kernel / --all-kernels: another kernel's tree, and every one
+# installed (a pin per file: the same build in two trees, twice).
+mkdir -p "$T/root/lib/modules/9.8/kernel"
+cp "$M/loadpol_test_a.ko" "$M/loadpol_test_req.ko" "$T/root/lib/modules/9.8/kernel/"
+r=$(sha256sum "$M/loadpol_test_req.ko" | cut -d" " -f1)
+"$L" generate --hash --root "$T/root" --kernel 9.9 >"$T/gen99" 2>/dev/null &&
+	"$L" generate --hash --root "$T/root" --all-kernels >"$T/genall" 2>/dev/null
+rc=$?
+sed 's/^/# /' "$T/genall"
+[ $rc -eq 0 ] && [ "$(grep -c '^allow ' "$T/gen99")" -eq 3 ] && ! grep -q "$r" "$T/gen99" &&
+	[ "$(grep -c '^allow ' "$T/genall")" -eq 5 ] &&
+	[ "$(grep -c "^allow sha256=$a " "$T/genall")" -eq 2 ] &&
+	grep -q "^allow sha256=$r  # loadpol_test_req 9.8/kernel/loadpol_test_req.ko" "$T/genall" &&
+	! "$L" generate --kernel 9.9 "$T/tree" >/dev/null 2>&1 &&
+	! "$L" generate --kernel 9.9 --all-kernels >/dev/null 2>&1
+ok $? "generate --kernel VERSION pins that kernel's modules; --all-kernels every installed kernel's"
 exit $failed
