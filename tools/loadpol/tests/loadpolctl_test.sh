@@ -9,12 +9,15 @@ M=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 n=0 failed=0
-ok() {
+ok() {	# ok STATUS DESCRIPTION...
+	local status=$1
+
+	shift
 	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
+	if [ "$status" -eq 0 ]; then
+		echo "ok $n $*"
 	else
-		echo "not ok $n $2"
+		echo "not ok $n $*"
 		failed=$((failed + 1))
 	fi
 }
@@ -111,41 +114,57 @@ ok $? "check --builtin names rules for built-in modules, and what to do"
 # log write (watch's: scripts/guest/loadpolctl-test, auditd's on a real
 # system: scripts/guest/distro-test).
 r='type=UNKNOWN[1460] msg=audit(1764000000.200:9):'
+i='type=UNKNOWN[1460] msg=audit(11/24/26 06:00:01'
+aud='lp_action=audit res=1 enforcing=0'
 {
-	echo "$r op=load name=\"loadpol_test_a\" signed=no origin=kernel lp_action=audit res=1 enforcing=0 lp_rule=default pid=12 uid=0 comm=\"modprobe\""
-	echo 'type=SYSCALL msg=audit(1764000000.200:9): arch=c000003e syscall=313 success=yes exit=0 comm="modprobe"'
-	echo "$r op=request request=\"crypto-aes*\" lp_action=audit res=1 enforcing=0 comm=6D6F756E74"
-	echo "$r op=load name=\"isofs\" signed=no origin=user lp_action=deny res=0 enforcing=1 comm=\"insmod\""
-	echo "$r op=load name=\"loadpol_test_a\" lp_action=audit enforcing=0 uid=0 lp_repeats=3 lp_seconds=5"
+	echo "$r op=load name=\"loadpol_test_a\" signed=no origin=kernel $aud" \
+		"lp_rule=default pid=12 uid=0 comm=\"modprobe\""
+	echo 'type=SYSCALL msg=audit(1764000000.200:9): arch=c000003e syscall=313' \
+		'success=yes exit=0 comm="modprobe"'
+	echo "$r op=request request=\"crypto-aes*\" $aud comm=6D6F756E74"
+	echo "$r op=load name=\"isofs\" signed=no origin=user lp_action=deny res=0" \
+		"enforcing=1 comm=\"insmod\""
+	echo "$r op=load name=\"loadpol_test_a\" lp_action=audit enforcing=0 uid=0" \
+		"lp_repeats=3 lp_seconds=5"
 	echo "$r op=rate_limit lp_dropped=7 lp_seconds=5"
 	echo 'type=UNKNOWN[1461] msg=audit(1764000000.100:8): op=policy-load res=1 errno=0'
-	echo 'type=UNKNOWN[1460] msg=audit(11/24/26 06:00:01.100:20) : op=load name=loadpol_test_b signed=no origin=user lp_action=audit res=yes enforcing=0 lp_rule=default comm=insmod'
-	echo 'type=UNKNOWN[1460] msg=audit(11/24/26 06:00:01.200:21) : op=load name=xfs signed=no origin=user lp_action=deny res=no enforcing=1 comm=insmod'
-	echo "[    3.1] audit: type=1460 audit(1764000003.100:30): op=request request=\"net-pf-17\" lp_action=audit res=1 enforcing=0 comm=\"perl\""
+	echo "$i.100:20) : op=load name=loadpol_test_b signed=no origin=user" \
+		"lp_action=audit res=yes enforcing=0 lp_rule=default comm=insmod"
+	echo "$i.200:21) : op=load name=xfs signed=no origin=user lp_action=deny" \
+		"res=no enforcing=1 comm=insmod"
+	echo "[    3.1] audit: type=1460 audit(1764000003.100:30): op=request" \
+		"request=\"net-pf-17\" $aud comm=\"perl\""
 } >"$T/learn.log"
 "$L" generate --from-audit "$T/learn.log" "$T/tree" >"$T/learned" 2>"$T/learn.err"
 rc=$?
 sed 's/^/# /' "$T/learned" "$T/learn.err"
 [ $rc -eq 0 ] && [ "$(grep -c '^allow ' "$T/learned")" -eq 4 ] &&
-	grep -qx "allow name=loadpol_test_a  # $T/learn.log:1 by modprobe, origin kernel" "$T/learned" &&
-	grep -qx "allow name=loadpol_test_b  # $T/learn.log:8 by insmod, origin user" "$T/learned" &&
+	grep -qx "allow name=loadpol_test_a  # $T/learn.log:1 by modprobe, origin kernel" \
+		"$T/learned" &&
+	grep -qx "allow name=loadpol_test_b  # $T/learn.log:8 by insmod, origin user" \
+		"$T/learned" &&
 	grep -qx "allow request=crypto-aes\[\*\]  # $T/learn.log:3 by mount" "$T/learned" &&
 	grep -qx "allow request=net-pf-17  # $T/learn.log:10 by perl" "$T/learned" &&
 	"$L" check "$T/learned" >/dev/null
-ok $? "generate --from-audit reads auditd's log, ausearch -i and the kernel log; a glob character is made literal"
-grep -q ": 10 lines, 7 decision records: 4 modules and requests learned, 2 refused and 1 repeats left out$" "$T/learn.err" &&
-	grep -q "warning: .* 7 decisions of users other than root were not recorded (op=rate_limit)" "$T/learn.err" &&
+ok $? "generate --from-audit reads auditd's log, ausearch -i and the kernel log;" \
+	"a glob character is made literal"
+grep -q ": 10 lines, 7 decision records: 4 modules and requests learned, 2 refused and 1 repeats" \
+	"$T/learn.err" &&
+	grep -q "warning: .* 7 decisions of users other than root were not recorded" \
+		"$T/learn.err" &&
 	! grep -q "isofs\|xfs" "$T/learned"
 ok $? "generate --from-audit leaves out refusals and repeats, and warns of unrecorded decisions"
 "$L" generate --hash --from-audit "$T/learn.log" "$T/tree" 2>/dev/null >"$T/learned-hash"
-[ "$(grep -c "^allow sha256=$a  # loadpol_test_a .*; $T/learn.log:1 by modprobe" "$T/learned-hash")" -eq 2 ] &&
+cnt=$(grep -c "^allow sha256=$a  # loadpol_test_a .*; $T/learn.log:1 by modprobe" "$T/learned-hash")
+[ "$cnt" -eq 2 ] &&
 	grep -q "^allow sha256=$b  # loadpol_test_b " "$T/learned-hash" &&
 	! grep -q "^allow name=" "$T/learned-hash"
 ok $? "generate --hash --from-audit pins the learned modules by the digests of the tree's files"
 printf 'type=SYSCALL msg=audit(1.0:1): syscall=2\nnot a record\n' >"$T/other.log"
 "$L" generate --from-audit "$T/other.log" "$T/tree" >"$T/learned-none" 2>"$T/learn-none.err"
 rc=$?
-[ $rc -eq 0 ] && grep -q "warning: .*other.log holds no loadpol decision record" "$T/learn-none.err" &&
+[ $rc -eq 0 ] &&
+	grep -q "warning: .*other.log holds no loadpol decision record" "$T/learn-none.err" &&
 	! grep -q "^allow " "$T/learned-none"
 ok $? "generate --from-audit of a file without loadpol's records warns, and allows nothing"
 # explain --cert: an appended signature checked as the kernel checks it.
@@ -180,7 +199,8 @@ sed 's/^/# /' "$T/ex1" "$T/ex2" "$T/ex3" "$T/ex4" "$T/ex5"
 	[ $r3 -eq 3 ] && grep -q "signed=no (.*; checked against $T/cert.pem)" "$T/ex3" &&
 	[ $r4 -eq 3 ] && grep -q "signed=no (no appended signature; checked against" "$T/ex4" &&
 	[ $r5 -eq 3 ] && grep -q "carries an appended signature; taken as signed=no" "$T/ex5"
-ok $? "explain --cert: signed=yes only for a signature that verifies against the certificate; otherwise it says why, and without --cert what it assumed"
+ok $? "explain --cert: signed=yes only for a signature that verifies against the certificate;" \
+	"otherwise it says why, and without --cert what it assumed"
 # check --kernel: a kernel's tree (modules.dep, softdep, builtin) against a policy.
 d=$T/root/lib/modules/9.9
 mkdir -p "$d/extra" "$d/kernel/x"
