@@ -347,7 +347,7 @@ static int parse_file(const char *path, struct loadpol_policy **p)
 
 static const char *const check_help =
 	"usage: loadpolctl check FILE [--builtin MODULES.BUILTIN]\n"
-	"       loadpolctl check FILE --kernel VERSION [--root DIR]\n"
+	"       loadpolctl check FILE --kernel VERSION [--root DIR] [--in-use /proc/modules]\n"
 	"\n"
 	"Parse FILE (- for standard input) as the kernel would.  On an error,\n"
 	"print FILE:LINE: reason and exit 1; else print a summary and exit 0.\n"
@@ -362,7 +362,10 @@ static const char *const check_help =
 	"removed), SHA-256 pins of no module, rules for built-in modules\n"
 	"(exit 4).  A module counts as allowed when the policy lets it load as\n"
 	"a user's or as the kernel's modprobe, taken as signed if it carries a\n"
-	"signature.\n";
+	"signature.  With --in-use (a list as /proc/modules has it), each module\n"
+	"in use that the policy allows on the running kernel (DIR/lib/modules/\n"
+	"$(uname -r)) must be allowed in VERSION too, by its name or, renamed,\n"
+	"by the name its aliases have there (exit 5 if not).\n";
 
 /* The names of modules.builtin ("kernel/fs/ext4/ext4.ko"), '-' read as '_'. */
 static char **read_builtin(const char *path, size_t *nr)
@@ -541,13 +544,13 @@ static void read_soft_deps(const char *dir, const char *file)
 }
 
 /* Whether a module may load: as a user's or as the kernel's modprobe. */
-static bool kmod_allowed(const struct loadpol_policy *p, const struct kmodule *m)
+static bool info_allowed(const struct loadpol_policy *p, const struct module_info *m)
 {
 	struct loadpol_event ev = {
 		.kind = LOADPOL_EV_LOAD,
-		.name = m->info.name,
-		.sha256 = m->info.digest,
-		.sig_ok = m->info.has_sig,
+		.name = m->name,
+		.sha256 = m->digest,
+		.sig_ok = m->has_sig,
 	};
 	struct loadpol_decision d;
 	int origin;
@@ -628,8 +631,160 @@ static unsigned int check_deps(const char *version)
 	return problems;
 }
 
+/* modules.alias: "alias PATTERN NAME" lines. */
+struct alias {
+	char *pattern;
+	char name[64];
+};
+
+static struct alias *read_aliases(const char *dir, size_t *nr)
+{
+	char path[4096 + 16], line[4096], pat[2048], name[64];
+	struct alias *a = NULL, *more;
+	FILE *f;
+
+	*nr = 0;
+	snprintf(path, sizeof(path), "%s/modules.alias", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "alias %2047s %63s", pat, name) != 2)
+			continue;
+		more = realloc(a, (*nr + 1) * sizeof(*a));
+		if (!more)
+			break;
+		a = more;
+		a[*nr].pattern = strdup(pat);
+		normalise(name);
+		snprintf(a[*nr].name, sizeof(a[*nr].name), "%s", name);
+		if (a[*nr].pattern)
+			(*nr)++;
+	}
+	fclose(f);
+	return a;
+}
+
+static void free_aliases(struct alias *a, size_t nr)
+{
+	while (nr--)
+		free(a[nr].pattern);
+	free(a);
+}
+
+/*
+ * Whether the policy lets the module NAME of the kernel tree DIR load: 0
+ * no, 1 yes, -1 when DIR has no module of that name.
+ */
+static int tree_allows(const struct loadpol_policy *p, const char *dir, const char *name)
+{
+	char path[4096 + 16384 + 16], line[16384], file[64];
+	struct module_info m;
+	int ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/modules.dep", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (ret < 0 && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, ":")] = '\0';
+		file_to_name(line, file, sizeof(file));
+		if (strcmp(file, name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, line);
+		ret = !inspect_module(path, &m) && info_allowed(p, &m);
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The modules in use now (IN_USE, as /proc/modules lists them) that the
+ * policy allows on the running kernel: the new kernel must allow them too,
+ * under their name or, renamed, under the name that now has their aliases.
+ * Adds to *problems what would break, and returns the warnings.
+ */
+static unsigned int check_in_use(const struct loadpol_policy *p, const char *root,
+				 const char *version, const char *in_use,
+				 char **builtin, size_t nr_builtin,
+				 unsigned int *problems)
+{
+	char olddir[4096], newdir[4096], line[512], name[64];
+	struct alias *olda, *newa;
+	size_t nr_old, nr_new, i, j;
+	unsigned int warnings = 0;
+	struct utsname u;
+	FILE *f;
+
+	uname(&u);
+	snprintf(olddir, sizeof(olddir), "%s/lib/modules/%s", root, u.release);
+	snprintf(newdir, sizeof(newdir), "%s/lib/modules/%s", root, version);
+	f = fopen(in_use, "re");
+	if (!f || access(olddir, F_OK)) {
+		printf("note: modules in use not checked: %s\n",
+		       f ? "the running kernel's modules are not under that root" :
+		       strerror(errno));
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	olda = read_aliases(olddir, &nr_old);
+	newa = read_aliases(newdir, &nr_new);
+	while (fgets(line, sizeof(line), f)) {
+		const struct kmodule *m;
+		bool renamed = false;
+
+		if (sscanf(line, "%63s", name) != 1)
+			continue;
+		normalise(name);
+		if (tree_allows(p, olddir, name) == 0)
+			continue;	/* refused now too: loaded before the policy */
+		m = kmod_find(name);
+		if (m) {
+			if (m->allowed)
+				continue;
+			printf("error: %s: %s is in use now, but the policy refuses %s's %s %s\n",
+			       version, name, version, name,
+			       "(no rule for it, or a pin of another build: regenerate the policy for this kernel)");
+			(*problems)++;
+			continue;
+		}
+		for (j = 0; j < nr_builtin && strcmp(builtin[j], name); j++)
+			;
+		if (j < nr_builtin)
+			continue;
+		for (i = 0; i < nr_old && !renamed; i++) {
+			if (strcmp(olda[i].name, name))
+				continue;
+			for (j = 0; j < nr_new && !renamed; j++) {
+				if (strcmp(olda[i].pattern, newa[j].pattern) ||
+				    !strcmp(newa[j].name, name))
+					continue;
+				renamed = true;
+				m = kmod_find(newa[j].name);
+				printf("%s: %s: %s is in use now; %s has it as %s (alias %s), %s\n",
+				       m && m->allowed ? "note" : "error", version, name,
+				       version, newa[j].name, newa[j].pattern,
+				       m && m->allowed ? "which the policy allows" :
+				       "which the policy refuses");
+				*problems += !(m && m->allowed);
+			}
+		}
+		if (!renamed) {
+			printf("warning: %s: %s is in use now, and %s has %s\n", version, name,
+			       version, "no module of that name or of its aliases (removed?)");
+			warnings++;
+		}
+	}
+	fclose(f);
+	free_aliases(olda, nr_old);
+	free_aliases(newa, nr_new);
+	return warnings;
+}
+
 static int check_kernel(const char *file, const struct loadpol_policy *p,
-			const char *root, const char *version)
+			const char *root, const char *version, const char *in_use)
 {
 	char dir[4096], path[4200];
 	char **builtin;
@@ -644,11 +799,14 @@ static int check_kernel(const char *file, const struct loadpol_policy *p,
 	snprintf(path, sizeof(path), "%s/modules.builtin", dir);
 	builtin = read_builtin(path, &nr_builtin);
 	for (i = 0; i < nr_kmods; i++) {
-		kmods[i].allowed = kmods[i].has_digest && kmod_allowed(p, &kmods[i]);
+		kmods[i].allowed = kmods[i].has_digest && info_allowed(p, &kmods[i].info);
 		allowed += kmods[i].allowed;
 	}
 	problems = check_deps(version);
 	warnings = check_stale(file, version, p, builtin, nr_builtin);
+	if (in_use)
+		warnings += check_in_use(p, root, version, in_use, builtin, nr_builtin,
+					 &problems);
 	if (builtin)
 		warnings += check_builtin(file, p, builtin, nr_builtin);
 	printf("%s: %s: %zu modules, %zu allowed, %zu built in; ", file, version,
@@ -666,11 +824,12 @@ static int cmd_check(int argc, char **argv)
 		{ "builtin", required_argument, NULL, 'b' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "in-use", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	struct loadpol_policy *p = NULL;
-	const char *builtin_file = NULL, *version = NULL, *root = "";
+	const char *builtin_file = NULL, *version = NULL, *root = "", *in_use = NULL;
 	char **builtin = NULL;
 	size_t nr_builtin = 0, j;
 	unsigned int warnings = 0;
@@ -686,6 +845,9 @@ static int cmd_check(int argc, char **argv)
 			break;
 		case 'r':
 			root = optarg;
+			break;
+		case 'u':
+			in_use = optarg;
 			break;
 		case 'h':
 			fputs(check_help, stdout);
@@ -709,7 +871,7 @@ static int cmd_check(int argc, char **argv)
 	if (parse_file(argv[optind], &p))
 		return 1;
 	if (version) {
-		c = check_kernel(argv[optind], p, root, version);
+		c = check_kernel(argv[optind], p, root, version, in_use);
 		loadpol_policy_free(p);
 		return c;
 	}

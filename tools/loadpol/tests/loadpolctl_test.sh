@@ -21,7 +21,7 @@ ok() {	# ok STATUS DESCRIPTION...
 		failed=$((failed + 1))
 	fi
 }
-echo "1..27"
+echo "1..28"
 
 printf 'default deny\nallow name=a\n' >"$T/good"
 out=$("$L" check "$T/good")
@@ -244,4 +244,29 @@ sed 's/^/# /' "$T/genall"
 	! "$L" generate --kernel 9.9 "$T/tree" >/dev/null 2>&1 &&
 	! "$L" generate --kernel 9.9 --all-kernels >/dev/null 2>&1
 ok $? "generate --kernel VERSION pins that kernel's modules; --all-kernels every installed kernel's"
+# check --kernel --in-use: the running kernel's tree (named as uname -r
+# says) has loadpol_test_req, in use; 9.9 has it as loadpol_test_fs (the
+# same alias): a policy of the running kernel's pins refuses it there.
+o=$T/root/lib/modules/$(uname -r)
+mkdir -p "$o/kernel"
+cp "$M/loadpol_test_a.ko" "$M/loadpol_test_req.ko" "$o/kernel/"
+printf '%s\n' 'kernel/loadpol_test_a.ko:' 'kernel/loadpol_test_req.ko:' >"$o/modules.dep"
+echo 'alias fs-loadpoltestfs loadpol_test_req' >"$o/modules.alias"
+echo 'alias fs-loadpoltestfs loadpol_test_fs' >"$d/modules.alias"
+printf '%s 16384 0 - Live 0x0\n' loadpol_test_a loadpol_test_req outoftree >"$T/in-use"
+"$L" generate --hash "$o" >"$T/pins" 2>/dev/null
+out=$("$L" check "$T/pins" --kernel 9.9 --root "$T/root" --in-use "$T/in-use")
+rc=$?
+echo "$out" | sed 's/^/# /'
+{ cat "$T/pins"; echo 'allow name=loadpol_test_fs'; } >"$T/pins2"
+out2=$("$L" check "$T/pins2" --kernel 9.9 --root "$T/root" --in-use "$T/in-use")
+rc2=$?
+[ $rc -eq 5 ] &&
+	echo "$out" | grep -qx "error: 9.9: loadpol_test_req is in use now; 9.9 has it as $(
+		)loadpol_test_fs (alias fs-loadpoltestfs), which the policy refuses" &&
+	echo "$out" | grep -q "^warning: 9.9: outoftree is in use now, and 9.9 has no module" &&
+	! echo "$out" | grep -q "loadpol_test_a is in use" &&
+	[ $rc2 -eq 5 ] && echo "$out2" | grep -q "has it as loadpol_test_fs .*which the policy allows" &&
+	echo "$out2" | grep -q "loadpol_test_a is allowed, but loadpol_test_b, which it needs"
+ok $? "check --kernel --in-use: a module in use, renamed in the new kernel and refused there (exit 5)"
 exit $failed
