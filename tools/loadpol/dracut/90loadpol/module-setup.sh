@@ -21,6 +21,10 @@ install() {
 			"not making an initramfs that would stop the boot"
 		exit 1
 	fi
+	if ! /usr/share/loadpol/check-kernel "$kernel" dracut; then
+		dfatal "loadpol: /etc/loadpol/policy would break kernel $kernel (see above)"
+		exit 1
+	fi
 	inst_binary loadpolctl
 	inst_simple /etc/loadpol/policy
 	inst_hook pre-pivot 99 "$moddir/loadpol-lock.sh"
