@@ -12,6 +12,7 @@
  */
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -474,8 +475,11 @@ static void kmod_add_dep(struct kmodule *m, const char *dep)
 		m->nr_deps++;
 }
 
-/* modules.dep: "kernel/a.ko.xz: kernel/b.ko.xz kernel/c.ko.xz". */
-static int read_modules_dep(const char *dir)
+/*
+ * modules.dep: "kernel/a.ko.xz: kernel/b.ko.xz kernel/c.ko.xz"; each
+ * module's name and digest read from its file too when @inspect.
+ */
+static int read_deps(const char *dir, bool inspect)
 {
 	char path[4096 + 16384 + 16], line[16384];
 	FILE *f;
@@ -501,8 +505,8 @@ static int read_modules_dep(const char *dir)
 		memset(m, 0, sizeof(*m));
 		file_to_name(line, m->file, sizeof(m->file));
 		snprintf(path, sizeof(path), "%s/%s", dir, line);
-		m->has_digest = !inspect_module(path, &m->info);
-		if (!m->has_digest)
+		m->has_digest = inspect && !inspect_module(path, &m->info);
+		if (inspect && !m->has_digest)
 			warnx_("%s: skipped: cannot read it as a module", path);
 		for (tok = strtok_r(colon + 1, " \t\n", &save); tok;
 		     tok = strtok_r(NULL, " \t\n", &save))
@@ -541,6 +545,23 @@ static void read_soft_deps(const char *dir, const char *file)
 				kmod_add_dep(m, tok);
 	}
 	fclose(f);
+}
+
+static int read_modules_dep(const char *dir)
+{
+	return read_deps(dir, true);
+}
+
+/* A tree's dependencies, hard and soft, by module name only. */
+static int read_dep_names(const char *dir)
+{
+	int err = read_deps(dir, false);
+
+	if (!err) {
+		read_soft_deps(dir, "modules.softdep");
+		read_soft_deps(dir, "modules.weakdep");
+	}
+	return err;
 }
 
 /* Whether a module may load: as a user's or as the kernel's modprobe. */
@@ -1149,7 +1170,7 @@ static int cmd_explain(int argc, char **argv)
 /* --- generate ------------------------------------------------------------- */
 
 static const char *const generate_help =
-	"usage: loadpolctl generate [--hash] [--from-loaded] [--from-audit FILE]\n"
+	"usage: loadpolctl generate [--hash] [--from-loaded [--in-use LIST]] [--from-audit FILE]\n"
 	"                           [DIR | [--root ROOT] [--kernel VERSION | --all-kernels]]\n"
 	"\n"
 	"Print a policy allowing every module under DIR (default\n"
@@ -1162,6 +1183,15 @@ static const char *const generate_help =
 	"written (--from-audit; both: either), by name or, with --hash, pinned by\n"
 	"the SHA-256 the kernel computes.  Everything else is denied.  The output\n"
 	"is sorted, the same for the same modules.\n"
+	"\n"
+	"With --from-loaded or --from-audit, the policy for a tree follows the\n"
+	"modules it chose there: a module the tree does not have is followed to\n"
+	"the one that has its aliases (the running kernel's modules.alias against\n"
+	"the tree's: a rename), and what the chosen modules need there (modules.dep,\n"
+	"softdep, weakdep) is added, each with a comment saying why.  So\n"
+	"\"generate --hash --from-loaded --kernel NEW\" is the policy of what this\n"
+	"machine uses, for a kernel just installed.  LIST (--in-use) replaces\n"
+	"/proc/modules.\n"
 	"\n"
 	"FILE (- for standard input) holds loadpol's decision records as auditd's\n"
 	"log, ausearch --raw or -i, or loadpolctl watch (text or --json) writes\n"
@@ -1440,13 +1470,16 @@ static int by_name(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
+/* The modules in use: /proc/modules, or a list in its format (--in-use). */
+static const char *in_use_list = "/proc/modules";
+
 static bool loaded(const char *name)
 {
 	static char *list;
 	char line[512], needle[80];
 
 	if (!list) {
-		FILE *f = fopen("/proc/modules", "re");
+		FILE *f = fopen(in_use_list, "re");
 		size_t len = 0;
 
 		list = calloc(1, 2);
@@ -1529,6 +1562,161 @@ static size_t print_learned(bool hash, const char *dir)
 	return n;
 }
 
+/*
+ * Modules of the tree a policy for another kernel needs beyond those loaded
+ * or learned by name: the new name of a renamed one, and what they need.
+ */
+struct wanted {
+	char name[64];
+	char why[160];
+};
+
+static struct wanted *wanted;
+static size_t nr_wanted;
+
+static struct wanted *wanted_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nr_wanted; i++)
+		if (!strcmp(wanted[i].name, name))
+			return &wanted[i];
+	return NULL;
+}
+
+static bool want(const char *name, const char *why)
+{
+	struct wanted *w;
+
+	if (wanted_find(name))
+		return false;
+	w = realloc(wanted, (nr_wanted + 1) * sizeof(*wanted));
+	if (!w)
+		return false;
+	wanted = w;
+	w = &wanted[nr_wanted++];
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	snprintf(w->why, sizeof(w->why), "%s", why);
+	return true;
+}
+
+/* Whether the tree DIR (a prefix of the files found) has module NAME. */
+static bool in_tree(const char *dir, const char *name)
+{
+	size_t i, n = strlen(dir);
+
+	for (i = 0; i < nr_found; i++)
+		if (!strcmp(found[i].name, name) && !strncmp(found[i].path, dir, n) &&
+		    found[i].path[n] == '/')
+			return true;
+	return false;
+}
+
+static bool chosen(const char *name, bool from_loaded, bool from_audit)
+{
+	return (from_loaded && loaded(name)) ||
+	       (from_audit && learned_find(false, name)) || wanted_find(name);
+}
+
+/* A module the tree does not have: the one that has its aliases there. */
+static void follow_rename(const char *dir, const char *name, struct alias *olda,
+			  size_t nr_old, struct alias *newa, size_t nr_new)
+{
+	char why[160];
+	size_t i, j;
+
+	for (i = 0; i < nr_old; i++) {
+		if (strcmp(olda[i].name, name))
+			continue;
+		for (j = 0; j < nr_new; j++) {
+			if (strcmp(olda[i].pattern, newa[j].pattern) ||
+			    !in_tree(dir, newa[j].name))
+				continue;
+			snprintf(why, sizeof(why), "%s renamed: alias %s", name,
+				 newa[j].pattern);
+			want(newa[j].name, why);
+			return;
+		}
+	}
+}
+
+/*
+ * For a policy of the modules loaded or learned, made from another kernel's
+ * tree DIR: follow renames (the running kernel's modules.alias against
+ * DIR's), then add what the chosen modules need in DIR (modules.dep,
+ * softdep, weakdep), until nothing is added.
+ */
+static void follow_tree(const char *root, const char *dir, bool from_loaded,
+			bool from_audit)
+{
+	char olddir[4096], line[512], name[64], why[160];
+	struct alias *olda, *newa;
+	size_t nr_old, nr_new, i, j;
+	struct utsname u;
+	bool more = true;
+	FILE *f;
+
+	uname(&u);
+	snprintf(olddir, sizeof(olddir), "%s/lib/modules/%s", root, u.release);
+	olda = read_aliases(olddir, &nr_old);
+	newa = read_aliases(dir, &nr_new);
+	f = from_loaded ? fopen(in_use_list, "re") : NULL;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s", name) != 1)
+			continue;
+		normalise(name);
+		if (!in_tree(dir, name))
+			follow_rename(dir, name, olda, nr_old, newa, nr_new);
+	}
+	if (f)
+		fclose(f);
+	for (i = 0; from_audit && i < nr_learned; i++)
+		if (!learned[i].request && !in_tree(dir, learned[i].what))
+			follow_rename(dir, learned[i].what, olda, nr_old, newa, nr_new);
+	free_aliases(olda, nr_old);
+	free_aliases(newa, nr_new);
+
+	snprintf(olddir, sizeof(olddir), "%s/modules.dep", dir);
+	if (access(olddir, R_OK) || read_dep_names(dir))
+		return;
+	while (more) {
+		more = false;
+		for (i = 0; i < nr_kmods; i++) {
+			if (!chosen(kmods[i].file, from_loaded, from_audit))
+				continue;
+			for (j = 0; j < kmods[i].nr_deps; j++) {
+				if (chosen(kmods[i].deps[j], from_loaded, from_audit))
+					continue;
+				snprintf(why, sizeof(why), "needed by %s", kmods[i].file);
+				more |= want(kmods[i].deps[j], why);
+			}
+		}
+	}
+}
+
+/* follow_tree() on DIR, or with --all-kernels on each kernel's tree in it. */
+static void follow_trees(const char *root, const char *dir, bool all,
+			 bool from_loaded, bool from_audit)
+{
+	char sub[4096 + 256 + 2];
+	struct dirent *e;
+	DIR *d;
+
+	if (!all) {
+		follow_tree(root, dir, from_loaded, from_audit);
+		return;
+	}
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		follow_tree(root, sub, from_loaded, from_audit);
+	}
+	if (d)
+		closedir(d);
+}
+
 static int cmd_generate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1538,6 +1726,7 @@ static int cmd_generate(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "all-kernels", no_argument, NULL, 'A' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "in-use", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -1568,6 +1757,9 @@ static int cmd_generate(int argc, char **argv)
 			break;
 		case 'R':
 			root = optarg;
+			break;
+		case 'u':
+			in_use_list = optarg;
 			break;
 		case 'h':
 			fputs(generate_help, stdout);
@@ -1609,6 +1801,8 @@ static int cmd_generate(int argc, char **argv)
 	for (i = 0; i < nr_found; i++)
 		normalise(found[i].name);
 	qsort(found, nr_found, sizeof(*found), by_name);
+	if (nr_found && (from_loaded || from_audit))
+		follow_trees(root, dir, all, from_loaded, from_audit);
 	printf("# loadpol policy generated by loadpolctl generate%s%s%s%s: ",
 	       hash ? " --hash" : "", from_loaded ? " --from-loaded" : "",
 	       from_audit ? " --from-audit " : "", from_audit ?: "");
@@ -1622,14 +1816,17 @@ static int cmd_generate(int argc, char **argv)
 		const char *rel = found[i].path + strlen(dir);
 		struct learned *l = from_audit ? learned_find(false, found[i].name) : NULL;
 		bool now = from_loaded && loaded(found[i].name);
+		const struct wanted *w = wanted_find(found[i].name);
 		char why[256] = "";
 
-		if ((from_loaded || from_audit) && !now && !l)
+		if ((from_loaded || from_audit) && !now && !l && !w)
 			continue;
 		if (l) {
 			l->pinned = true;
 			snprintf(why, sizeof(why), "%s", now ? "loaded now; " : "");
 			snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s", l->where);
+		} else if (w && !now) {
+			snprintf(why, sizeof(why), "%s", w->why);
 		} else if (from_audit) {
 			snprintf(why, sizeof(why), "loaded now");
 		}

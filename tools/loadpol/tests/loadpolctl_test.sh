@@ -21,7 +21,7 @@ ok() {	# ok STATUS DESCRIPTION...
 		failed=$((failed + 1))
 	fi
 }
-echo "1..28"
+echo "1..29"
 
 printf 'default deny\nallow name=a\n' >"$T/good"
 out=$("$L" check "$T/good")
@@ -266,7 +266,35 @@ rc2=$?
 		)loadpol_test_fs (alias fs-loadpoltestfs), which the policy refuses" &&
 	echo "$out" | grep -q "^warning: 9.9: outoftree is in use now, and 9.9 has no module" &&
 	! echo "$out" | grep -q "loadpol_test_a is in use" &&
-	[ $rc2 -eq 5 ] && echo "$out2" | grep -q "has it as loadpol_test_fs .*which the policy allows" &&
-	echo "$out2" | grep -q "loadpol_test_a is allowed, but loadpol_test_b, which it needs"
-ok $? "check --kernel --in-use: a module in use, renamed in the new kernel and refused there (exit 5)"
+	[ $rc2 -eq 5 ] &&
+	echo "$out2" | grep -q "has it as loadpol_test_fs .*which the policy allows" &&
+	echo "$out2" | grep -q "loadpol_test_a is allowed, but loadpol_test_b, which"
+ok $? "check --kernel --in-use: a module in use, renamed in the new kernel and refused" \
+	"there (exit 5)"
+# The fix: the policy of what is in use, for 9.9, follows the rename and
+# adds what the chosen modules need there; check --kernel then passes.
+"$L" generate --hash --from-loaded --in-use "$T/in-use" --root "$T/root" --kernel 9.9 \
+	>"$T/next" 2>/dev/null
+rc=$?
+sed 's/^/# /' "$T/next"
+"$L" check "$T/next" --kernel 9.9 --root "$T/root" --in-use "$T/in-use" >/dev/null
+rc2=$?
+fs=$(sha256sum "$M/loadpol_test_fs.ko" | cut -d" " -f1)
+[ $rc -eq 0 ] && [ "$(grep -c '^allow ' "$T/next")" -eq 3 ] &&
+	grep -qx "allow sha256=$a  # loadpol_test_a extra/loadpol_test_a.ko" "$T/next" &&
+	grep -qx "allow sha256=$b  # loadpol_test_b kernel/x/loadpol_test_b.ko; $(
+		)needed by loadpol_test_a" "$T/next" &&
+	grep -q "^allow sha256=$fs  # loadpol_test_fs extra/loadpol_test_fs.ko; $(
+		)loadpol_test_req renamed" "$T/next" &&
+	[ $rc2 -eq 4 ] &&
+	"$L" generate --hash --from-loaded --in-use "$T/in-use" --root "$T/root" --all-kernels \
+		>"$T/both" 2>"$T/both.err" &&
+	grep -q "^allow sha256=$fs  # loadpol_test_fs 9.9/extra/.*; loadpol_test_req renamed" \
+		"$T/both" &&
+	grep -q "^allow sha256=$r  # loadpol_test_req $(uname -r)/kernel/" "$T/both" &&
+	[ "$(grep -c "^allow sha256=$a " "$T/both")" -eq 3 ] &&
+	! grep -q "modules.dep" "$T/both.err"
+ok $? "generate --from-loaded --kernel: follows a rename (modules.alias) and adds what" \
+	"is needed; check --kernel --in-use then finds no problem; --all-kernels: every" \
+	"kernel's, renames followed"
 exit $failed
