@@ -694,6 +694,26 @@ static void free_aliases(struct alias *a, size_t nr)
 }
 
 /*
+ * A rename: the module of the new tree (NEWA, its modules.alias) that has
+ * one of the aliases module NAME has in the old one (OLDA), or NULL.
+ */
+static const struct alias *rename_of(const char *name, const struct alias *olda,
+				     size_t nr_old, const struct alias *newa, size_t nr_new)
+{
+	size_t i, j;
+
+	for (i = 0; i < nr_old; i++) {
+		if (strcmp(olda[i].name, name))
+			continue;
+		for (j = 0; j < nr_new; j++)
+			if (!strcmp(olda[i].pattern, newa[j].pattern) &&
+			    strcmp(newa[j].name, name))
+				return &newa[j];
+	}
+	return NULL;
+}
+
+/*
  * Whether the policy lets the module NAME of the kernel tree DIR load: 0
  * no, 1 yes, -1 when DIR has no module of that name.
  */
@@ -733,7 +753,7 @@ static unsigned int check_in_use(const struct loadpol_policy *p, const char *roo
 {
 	char olddir[4096], newdir[4096], line[512], name[64];
 	struct alias *olda, *newa;
-	size_t nr_old, nr_new, i, j;
+	size_t nr_old, nr_new, j;
 	unsigned int warnings = 0;
 	struct utsname u;
 	FILE *f;
@@ -754,7 +774,7 @@ static unsigned int check_in_use(const struct loadpol_policy *p, const char *roo
 	newa = read_aliases(newdir, &nr_new);
 	while (fgets(line, sizeof(line), f)) {
 		const struct kmodule *m;
-		bool renamed = false;
+		const struct alias *to;
 
 		if (sscanf(line, "%63s", name) != 1)
 			continue;
@@ -775,24 +795,17 @@ static unsigned int check_in_use(const struct loadpol_policy *p, const char *roo
 			;
 		if (j < nr_builtin)
 			continue;
-		for (i = 0; i < nr_old && !renamed; i++) {
-			if (strcmp(olda[i].name, name))
-				continue;
-			for (j = 0; j < nr_new && !renamed; j++) {
-				if (strcmp(olda[i].pattern, newa[j].pattern) ||
-				    !strcmp(newa[j].name, name))
-					continue;
-				renamed = true;
-				m = kmod_find(newa[j].name);
-				printf("%s: %s: %s is in use now; %s has it as %s (alias %s), %s\n",
-				       m && m->allowed ? "note" : "error", version, name,
-				       version, newa[j].name, newa[j].pattern,
-				       m && m->allowed ? "which the policy allows" :
-				       "which the policy refuses");
-				*problems += !(m && m->allowed);
-			}
+		to = rename_of(name, olda, nr_old, newa, nr_new);
+		if (to) {
+			m = kmod_find(to->name);
+			printf("%s: %s: %s is in use now; %s has it as %s (alias %s), %s\n",
+			       m && m->allowed ? "note" : "error", version, name,
+			       version, to->name, to->pattern,
+			       m && m->allowed ? "which the policy allows" :
+			       "which the policy refuses");
+			*problems += !(m && m->allowed);
 		}
-		if (!renamed) {
+		if (!to) {
 			printf("warning: %s: %s is in use now, and %s has %s\n", version, name,
 			       version, "no module of that name or of its aliases (removed?)");
 			warnings++;
@@ -1618,26 +1631,17 @@ static bool chosen(const char *name, bool from_loaded, bool from_audit)
 	       (from_audit && learned_find(false, name)) || wanted_find(name);
 }
 
-/* A module the tree does not have: the one that has its aliases there. */
+/* A module the tree DIR does not have: the one that has its aliases there. */
 static void follow_rename(const char *dir, const char *name, struct alias *olda,
 			  size_t nr_old, struct alias *newa, size_t nr_new)
 {
+	const struct alias *to = rename_of(name, olda, nr_old, newa, nr_new);
 	char why[160];
-	size_t i, j;
 
-	for (i = 0; i < nr_old; i++) {
-		if (strcmp(olda[i].name, name))
-			continue;
-		for (j = 0; j < nr_new; j++) {
-			if (strcmp(olda[i].pattern, newa[j].pattern) ||
-			    !in_tree(dir, newa[j].name))
-				continue;
-			snprintf(why, sizeof(why), "%s renamed: alias %s", name,
-				 newa[j].pattern);
-			want(newa[j].name, why);
-			return;
-		}
-	}
+	if (!to || !in_tree(dir, to->name))
+		return;
+	snprintf(why, sizeof(why), "%s renamed: alias %s", name, to->pattern);
+	want(to->name, why);
 }
 
 /*
