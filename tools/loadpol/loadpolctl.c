@@ -349,6 +349,7 @@ static int parse_file(const char *path, struct loadpol_policy **p)
 static const char *const check_help =
 	"usage: loadpolctl check FILE [--builtin MODULES.BUILTIN]\n"
 	"       loadpolctl check FILE --kernel VERSION [--root DIR] [--in-use /proc/modules]\n"
+	"                              [--initramfs TREE]\n"
 	"\n"
 	"Parse FILE (- for standard input) as the kernel would.  On an error,\n"
 	"print FILE:LINE: reason and exit 1; else print a summary and exit 0.\n"
@@ -366,7 +367,10 @@ static const char *const check_help =
 	"signature.  With --in-use (a list as /proc/modules has it), each module\n"
 	"in use that the policy allows on the running kernel (DIR/lib/modules/\n"
 	"$(uname -r)) must be allowed in VERSION too, by its name or, renamed,\n"
-	"by the name its aliases have there (exit 5 if not).\n";
+	"by the name its aliases have there (exit 5 if not).  With --initramfs\n"
+	"(the tree of an initramfs being made for VERSION, as a hook sees it),\n"
+	"the modules it holds that the policy refuses: they load there only\n"
+	"before the policy does (exit 4).\n";
 
 /* The names of modules.builtin ("kernel/fs/ext4/ext4.ko"), '-' read as '_'. */
 static char **read_builtin(const char *path, size_t *nr)
@@ -817,8 +821,85 @@ static unsigned int check_in_use(const struct loadpol_policy *p, const char *roo
 	return warnings;
 }
 
+/* The modules an initramfs tree holds that the policy refuses (nftw). */
+static struct {
+	const struct loadpol_policy *p;
+	char **refused;
+	size_t nr_refused, nr_modules;
+} ird;
+
+static int ird_visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	struct module_info m;
+	char **more;
+
+	if (type != FTW_F || !strstr(path + ftw->base, ".ko"))
+		return 0;
+	ird.nr_modules++;
+	if (inspect_module(path, &m)) {
+		warnx_("%s: skipped: cannot read it as a module", path);
+		return 0;
+	}
+	if (info_allowed(ird.p, &m))
+		return 0;
+	more = realloc(ird.refused, (ird.nr_refused + 1) * sizeof(*more));
+	if (!more)
+		return 0;
+	ird.refused = more;
+	ird.refused[ird.nr_refused] = strdup(m.name);
+	if (ird.refused[ird.nr_refused])
+		ird.nr_refused++;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The modules of VERSION in the initramfs tree TREE that the policy
+ * refuses.  A warning, not a problem: the initramfs loads them before the
+ * policy is loaded at its end (under the boot default), so they break a
+ * boot only under loadpol.default=deny or a built-in policy; after the
+ * policy, the real root's copies are refused as any other module.
+ */
+static unsigned int check_initramfs(const struct loadpol_policy *p, const char *tree,
+				    const char *version)
+{
+	char dir[4096];
+	struct stat st;
+	size_t i;
+
+	memset(&ird, 0, sizeof(ird));
+	ird.p = p;
+	/* usr/lib/modules, or lib/modules where /lib is not a link to usr/lib. */
+	snprintf(dir, sizeof(dir), "%s/usr/lib/modules/%s", tree, version);
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		snprintf(dir, sizeof(dir), "%s/lib/modules/%s", tree, version);
+	if (nftw(dir, ird_visit, 16, FTW_PHYS)) {
+		printf("warning: %s: %s: %s\n", version, dir, strerror(errno));
+		return 1;
+	}
+	printf("%s: initramfs %s: %zu modules, %zu refused\n", version, tree,
+	       ird.nr_modules, ird.nr_refused);
+	if (!ird.nr_refused)
+		return 0;
+	qsort(ird.refused, ird.nr_refused, sizeof(*ird.refused), cmp_str);
+	printf("warning: %s: the initramfs holds modules the policy refuses:", version);
+	for (i = 0; i < ird.nr_refused; i++) {
+		printf(" %s", ird.refused[i]);
+		free(ird.refused[i]);
+	}
+	free(ird.refused);
+	printf("; they load there only before the policy (not under loadpol.default=deny), %s\n",
+	       "and are refused after it: allow them, or leave them out (MODULES=dep)");
+	return 1;
+}
+
 static int check_kernel(const char *file, const struct loadpol_policy *p,
-			const char *root, const char *version, const char *in_use)
+			const char *root, const char *version, const char *in_use,
+			const char *initramfs)
 {
 	char dir[4096], path[4200];
 	char **builtin;
@@ -843,6 +924,8 @@ static int check_kernel(const char *file, const struct loadpol_policy *p,
 					 &problems);
 	if (builtin)
 		warnings += check_builtin(file, p, builtin, nr_builtin);
+	if (initramfs)
+		warnings += check_initramfs(p, initramfs, version);
 	printf("%s: %s: %zu modules, %zu allowed, %zu built in; ", file, version,
 	       nr_kmods, allowed, nr_builtin);
 	printf("%u dependency problems, %u warnings\n", problems, warnings);
@@ -859,11 +942,13 @@ static int cmd_check(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "in-use", required_argument, NULL, 'u' },
+		{ "initramfs", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	struct loadpol_policy *p = NULL;
 	const char *builtin_file = NULL, *version = NULL, *root = "", *in_use = NULL;
+	const char *initramfs = NULL;
 	char **builtin = NULL;
 	size_t nr_builtin = 0, j;
 	unsigned int warnings = 0;
@@ -883,6 +968,9 @@ static int cmd_check(int argc, char **argv)
 		case 'u':
 			in_use = optarg;
 			break;
+		case 'i':
+			initramfs = optarg;
+			break;
 		case 'h':
 			fputs(check_help, stdout);
 			return 0;
@@ -891,7 +979,7 @@ static int cmd_check(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (argc - optind != 1) {
+	if (argc - optind != 1 || (initramfs && !version)) {
 		fputs(check_help, stderr);
 		return 2;
 	}
@@ -905,7 +993,7 @@ static int cmd_check(int argc, char **argv)
 	if (parse_file(argv[optind], &p))
 		return 1;
 	if (version) {
-		c = check_kernel(argv[optind], p, root, version, in_use);
+		c = check_kernel(argv[optind], p, root, version, in_use, initramfs);
 		loadpol_policy_free(p);
 		return c;
 	}

@@ -228,6 +228,24 @@ printf 'default deny\nallow name=loadpol_test_*\n' >"$T/upgrade3"
 [ $rc -eq 5 ] && echo "$out" | grep -q "loadpol_test_b is allowed, but loadpol_test_fs, which" &&
 	"$L" check "$T/upgrade3" --kernel 9.9 --root "$T/root" >/dev/null
 ok $? "check --kernel: soft dependencies count; a policy allowing all needed exits 0"
+# check --kernel --initramfs: the modules an initramfs tree holds (merged /usr)
+# that the policy refuses are named, a warning (exit 4).
+ird=$T/initramfs/usr/lib/modules/9.9/kernel/x
+mkdir -p "$ird"
+ln -s usr/lib "$T/initramfs/lib"
+cp "$M/loadpol_test_a.ko" "$M/loadpol_test_fs.ko" "$M/loadpol_test_b.ko.xz" "$ird/"
+out=$("$L" check "$T/upgrade3" --kernel 9.9 --root "$T/root" --initramfs "$T/initramfs")
+rc3=$?
+printf 'default deny\nallow name=loadpol_test_fs\n' >"$T/ird"
+out=$("$L" check "$T/ird" --kernel 9.9 --root "$T/root" --initramfs "$T/initramfs")
+rc=$?
+echo "$out" | sed 's/^/# /'
+held="the initramfs holds modules the policy refuses: loadpol_test_a loadpol_test_b;"
+[ $rc3 -eq 0 ] && [ $rc -eq 4 ] &&
+	echo "$out" | grep -q "^9.9: initramfs $T/initramfs: 3 modules, 2 refused$" &&
+	echo "$out" | grep -q "^warning: 9.9: $held" &&
+	! "$L" check "$T/ird" --initramfs "$T/initramfs" >/dev/null 2>&1
+ok $? "check --kernel --initramfs: names the modules an initramfs holds that the policy refuses"
 # generate --kernel / --all-kernels: another kernel's tree, and every one
 # installed (a pin per file: the same build in two trees, twice).
 mkdir -p "$T/root/lib/modules/9.8/kernel"

@@ -21,7 +21,7 @@ install() {
 			"not making an initramfs that would stop the boot"
 		exit 1
 	fi
-	if ! /usr/share/loadpol/check-kernel "$kernel" dracut; then
+	if ! /usr/share/loadpol/check-kernel "$kernel" dracut "$initdir"; then
 		dfatal "loadpol: /etc/loadpol/policy would break kernel $kernel (see above)"
 		exit 1
 	fi
