@@ -44,7 +44,14 @@ distro)
 	;;
 esac
 
-step() { printf '==> %s\n' "$*" >&2; }
+# Every step says how long the run has taken so far (the first script of a
+# run sets the clock; the scripts it starts inherit it).
+LOADPOL_T0=${LOADPOL_T0:-$(date +%s)}
+export LOADPOL_T0
+step() {
+	local t=$(($(date +%s) - LOADPOL_T0))
+	printf '==> [%d:%02d] %s\n' $((t / 60)) $((t % 60)) "$*" >&2
+}
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # ccache, when present, shares its cache between clones at other paths:
