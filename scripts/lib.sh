@@ -13,10 +13,12 @@ OVERLAY_DIRS="security include Documentation tools"
 # same symbol wins.
 FRAGMENTS="$LOADPOL_TOP/scripts/vm.config $LOADPOL_TOP/tools/testing/selftests/loadpol/config"
 # Four kernels: "test" (the default); "debug" (LOADPOL_FLAVOUR=debug):
-# KASAN, lockdep, kmemleak, fault injection, zstd modules; "peer": what the
-# kernel's own kmod selftest needs; and "distro": what a Debian 12 system
-# (systemd, udev, auditd) needs, drivers as modules.  Each has its own build
-# directory and guest artifacts.
+# KASAN, lockdep, kmemleak, fault injection, zstd modules; "distro": what a
+# Debian 12 system (systemd, udev, auditd) needs, drivers as modules; and
+# "peer": the distro kernel with what the kernel's own kmod selftest needs
+# and a built-in policy (scripts/build starts it from a copy of the distro
+# build directory: only what those change is compiled).  Each has its own
+# build directory and guest artifacts.
 LOADPOL_FLAVOUR=${LOADPOL_FLAVOUR:-test}
 case $LOADPOL_FLAVOUR in
 test)
@@ -31,7 +33,7 @@ debug)
 peer)
 	KBUILD=$LOADPOL_CACHE/build-peer
 	OUT=$LOADPOL_CACHE/out-peer
-	FRAGMENTS="$FRAGMENTS $LOADPOL_TOP/scripts/peer.config"
+	FRAGMENTS="$FRAGMENTS $LOADPOL_TOP/scripts/distro.config $LOADPOL_TOP/scripts/peer.config"
 	;;
 distro)
 	KBUILD=$LOADPOL_CACHE/build-distro
