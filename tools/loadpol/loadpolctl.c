@@ -1277,7 +1277,8 @@ static const char *const generate_help =
 	"Print a policy allowing every module under DIR (default\n"
 	"ROOT/lib/modules/$(uname -r), or VERSION's modules with --kernel, or\n"
 	"every installed kernel's with --all-kernels, so that a policy pinned\n"
-	"with --hash still lets the previous kernel boot; ROOT is / unless\n"
+	"with --hash still lets the previous kernel boot (a module built the\n"
+	"same in two trees is pinned once); ROOT is / unless\n"
 	"--root says otherwise; .ko, .ko.xz, .ko.zst, .ko.gz, recursively),\n"
 	"or only those now loaded (--from-loaded, /proc/modules), or only those\n"
 	"loaded and the module requests made while the records in FILE were\n"
@@ -1786,6 +1787,33 @@ static void follow_tree(const char *root, const char *dir, bool from_loaded,
 	}
 }
 
+/*
+ * With --all-kernels, the same build of a module in two trees (a module an
+ * upgrade did not change) has one pin; its comment names every file.
+ * found[] is sorted by name, so those files are next to each other.
+ */
+static bool same_build_before(size_t i)
+{
+	size_t j;
+
+	for (j = i; j-- && !strcmp(found[j].name, found[i].name);)
+		if (!strcmp(found[j].hex, found[i].hex))
+			return true;
+	return false;
+}
+
+static void print_same_build_after(size_t i, size_t dirlen)
+{
+	size_t j;
+
+	for (j = i + 1; j < nr_found && !strcmp(found[j].name, found[i].name); j++) {
+		const char *rel = found[j].path + dirlen;
+
+		if (!strcmp(found[j].hex, found[i].hex))
+			printf(", %s", *rel == '/' ? rel + 1 : rel);
+	}
+}
+
 /* follow_tree() on DIR, or with --all-kernels on each kernel's tree in it. */
 static void follow_trees(const char *root, const char *dir, bool all,
 			 bool from_loaded, bool from_audit)
@@ -1923,8 +1951,13 @@ static int cmd_generate(int argc, char **argv)
 			snprintf(why, sizeof(why), "loaded now");
 		}
 		if (hash) {
-			printf("allow sha256=%s  # %s %s%s%s\n", found[i].hex, found[i].name,
-			       *rel == '/' ? rel + 1 : rel, why[0] ? "; " : "", why);
+			if (all && same_build_before(i))
+				continue;
+			printf("allow sha256=%s  # %s %s", found[i].hex, found[i].name,
+			       *rel == '/' ? rel + 1 : rel);
+			if (all)
+				print_same_build_after(i, strlen(dir));
+			printf("%s%s\n", why[0] ? "; " : "", why);
 		} else {
 			if (i && !strcmp(found[i].name, found[i - 1].name))
 				continue;
